@@ -1,0 +1,126 @@
+import type { IncomingMessage, ServerResponse, OutgoingHttpHeaders, IncomingHttpHeaders } from 'node:http';
+
+/**
+ * A response-header modifier a middleware registers for the current request. It runs once, just before the
+ * status line and headers are written, whoever writes them (the upstream relay or another middleware), so a
+ * `headers` middleware placed before `basicAuth` also decorates the 401 — as Traefik's wrapped writer does.
+ */
+export type ResponseModifier = (status: number, headers: OutgoingHttpHeaders, ex: Exchange) => void;
+
+/**
+ * One request as the proxy and its middlewares see it. Built once per request by the entrypoint; middlewares
+ * mutate `path`, `query` and `headers` (what the upstream will receive) and answer through `respond()`/`sendHead()`.
+ *
+ * Plain mutable fields rather than accessors: this object is on the hot path and is read many times.
+ */
+export class Exchange {
+  /** Request path as sent upstream, escaped form (e.g. `/a%2Fb`), without the query. */
+  path: string;
+  /** Raw query string without the leading `?`; `null` when the request had none. */
+  query: string | null;
+  /** Request headers that will be forwarded (Node's lower-cased object; middlewares may mutate it). */
+  headers: IncomingHttpHeaders;
+  /** Router and service that handle this request (set by the router, for logs and the API). */
+  routerName = '';
+  serviceName = '';
+  /** The upstream server URL finally used (set by the load balancer; for access logs). */
+  upstreamUrl = '';
+  /** Number of retries performed (retry middleware); surfaced in access logs. */
+  retryAttempts = 0;
+  /** Response status actually written to the client, 0 until the head is sent. */
+  status = 0;
+  /** Authenticated user, when an auth middleware set one (access log `ClientUsername`). */
+  user = '';
+  /** Free slot for middlewares that must carry data along a request (keyed by plugin name). */
+  locals: Record<string, unknown> | null = null;
+  private modifiers: ResponseModifier[] | null = null;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    /** Name of the entrypoint that accepted the request. */
+    readonly entryPoint: string,
+    /** Client IP address (the socket peer; forwarded headers do not change it). */
+    readonly clientIp: string,
+    /** True when the client connection is TLS. */
+    readonly tls: boolean,
+    /** Monotonic start time (process.hrtime.bigint()), for durations. */
+    readonly startedAt: bigint,
+  ) {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    this.path = q === -1 ? url : url.slice(0, q);
+    this.query = q === -1 ? null : url.slice(q + 1);
+    this.headers = req.headers;
+  }
+
+  get method(): string {
+    return this.req.method ?? 'GET';
+  }
+
+  /** Host the client asked for: the Host header (port included), as Traefik's `req.Host`. */
+  get host(): string {
+    return this.req.headers.host ?? '';
+  }
+
+  /** Request-target to send upstream: path plus query. */
+  get pathAndQuery(): string {
+    return this.query === null ? this.path : `${this.path}?${this.query}`;
+  }
+
+  /** Registers a modifier for the response head of this request (see ResponseModifier). */
+  onResponseHead(modifier: ResponseModifier): void {
+    (this.modifiers ??= []).push(modifier);
+  }
+
+  /** True once the status line has gone to the client: nothing can be retried or replaced after that. */
+  get headSent(): boolean {
+    return this.res.headersSent;
+  }
+
+  /**
+   * Writes the response head through the registered modifiers (innermost middleware first).
+   * Every response — proxied or answered by a middleware — goes through here.
+   */
+  sendHead(status: number, headers: OutgoingHttpHeaders): void {
+    const mods = this.modifiers;
+    if (mods !== null) {
+      this.modifiers = null;
+      for (let i = mods.length - 1; i >= 0; i--) mods[i](status, headers, this);
+    }
+    this.status = status;
+    this.res.writeHead(status, headers);
+  }
+
+  /** Answers the request with a complete small response (errors, redirects, auth challenges). */
+  respond(status: number, body: string | Buffer = '', headers: OutgoingHttpHeaders = {}): void {
+    if (this.res.headersSent) {
+      this.res.destroy();
+      return;
+    }
+    const buf = typeof body === 'string' ? Buffer.from(body) : body;
+    if (headers['content-type'] === undefined && buf.length > 0) headers['content-type'] = 'text/plain; charset=utf-8';
+    headers['content-length'] = buf.length;
+    this.sendHead(status, headers);
+    this.res.end(this.method === 'HEAD' ? undefined : buf);
+  }
+}
+
+/** A request handler: the end of a middleware chain, or a chain itself. May complete synchronously. */
+export type Handler = (ex: Exchange) => void | Promise<void>;
+
+/** A middleware as built at configuration time: wraps the next handler into a new one. */
+export type MiddlewareFactory = (next: Handler) => Handler;
+
+/** Standard status texts reused by error responses (Go's http.StatusText wording, as Traefik writes it). */
+export const statusText: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
