@@ -48,7 +48,7 @@ if (selected.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
-const res = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...selected], {
+const res = spawnSync(process.execPath, ['--conditions=portico-source', '--import', 'tsx', '--test', '--test-reporter=spec', ...selected], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, PORTICO_REPO_ROOT: root },

@@ -1,6 +1,7 @@
 // Public surface of the kernel. Plugins should import @portico/sdk instead, which re-exports what they need.
 export { Exchange, statusText } from './http/exchange.js';
 export type { Handler, MiddlewareFactory, ResponseModifier } from './http/exchange.js';
+export { UpstreamError } from './http/upstream-error.js';
 export { ConfigError } from './plugin/types.js';
 export type {
   ElementContext,

@@ -5,7 +5,7 @@
 import type { TSchema, Static } from '@sinclair/typebox';
 import type { MiddlewarePlugin, ProviderPlugin, Plugin } from '@portico/core';
 
-export { Exchange, ConfigError, s, parseDuration, statusText, decode } from '@portico/core';
+export { Exchange, UpstreamError, ConfigError, s, parseDuration, statusText, decode } from '@portico/core';
 export type {
   Handler,
   MiddlewareFactory,

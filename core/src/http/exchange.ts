@@ -31,6 +31,11 @@ export class Exchange {
   status = 0;
   /** Authenticated user, when an auth middleware set one (access log `ClientUsername`). */
   user = '';
+  /**
+   * Request body to send upstream instead of streaming `req`: set by middlewares that had to read the body
+   * (retry replay, buffering). `null` means stream the client's body as it arrives.
+   */
+  body: Buffer | null = null;
   /** Free slot for middlewares that must carry data along a request (keyed by plugin name). */
   locals: Record<string, unknown> | null = null;
   private modifiers: ResponseModifier[] | null = null;
