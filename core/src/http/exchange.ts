@@ -36,6 +36,10 @@ export class Exchange {
    * (retry replay, buffering). `null` means stream the client's body as it arrives.
    */
   body: Buffer | null = null;
+  /** False when the entrypoint has forwardedHeaders.notAppendXForwardedFor: the client IP is not appended. */
+  appendXForwardedFor = true;
+  /** Set for protocol upgrades (WebSocket): the client socket and the bytes read past the request head. */
+  upgrade: { socket: import('node:stream').Duplex; head: Buffer } | null = null;
   /** Free slot for middlewares that must carry data along a request (keyed by plugin name). */
   locals: Record<string, unknown> | null = null;
   private modifiers: ResponseModifier[] | null = null;
@@ -88,13 +92,18 @@ export class Exchange {
    * Every response — proxied or answered by a middleware — goes through here.
    */
   sendHead(status: number, headers: OutgoingHttpHeaders): void {
+    this.applyResponseModifiers(status, headers);
+    this.status = status;
+    this.res.writeHead(status, headers);
+  }
+
+  /** Runs (once) the registered response modifiers on a head about to be written by other means (upgrades). */
+  applyResponseModifiers(status: number, headers: OutgoingHttpHeaders): void {
     const mods = this.modifiers;
     if (mods !== null) {
       this.modifiers = null;
       for (let i = mods.length - 1; i >= 0; i--) mods[i](status, headers, this);
     }
-    this.status = status;
-    this.res.writeHead(status, headers);
   }
 
   /** Answers the request with a complete small response (errors, redirects, auth challenges). */

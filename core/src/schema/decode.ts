@@ -33,6 +33,7 @@ function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a map';
+  if (typeof v === 'bigint') return `number ${v}`;
   return `${typeof v} ${JSON.stringify(v)}`;
 }
 
@@ -79,17 +80,19 @@ function walkObject(schema: TSchema, raw: unknown, path: string, issues: DecodeI
   const byLower = new Map<string, string>();
   for (const name of Object.keys(props)) byLower.set(name.toLowerCase(), name);
   const out: Record<string, unknown> = {};
+  const given = new Set<string>();
   for (const [key, v] of Object.entries(raw)) {
     const name = key in props ? key : byLower.get(key.toLowerCase());
     if (name === undefined) {
       issues.push({ path: join(path, key), message: `unknown key "${key}"${suggest(key, Object.keys(props))}` });
       continue;
     }
-    if (name in out) issues.push({ path: join(path, key), message: `key "${name}" is given twice` });
+    if (given.has(name)) issues.push({ path: join(path, key), message: `key "${name}" is given twice` });
+    given.add(name);
     out[name] = walk(props[name], v, join(path, name), issues);
   }
   for (const [name, prop] of Object.entries(props)) {
-    if (out[name] !== undefined) continue;
+    if (out[name] !== undefined || given.has(name)) continue;
     if (prop.default !== undefined) out[name] = walk(prop, undefined, join(path, name), issues);
     else if (prop[OptionalKind] !== 'Optional') issues.push({ path: join(path, name), message: 'is required' });
   }

@@ -1,0 +1,121 @@
+import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { channel } from 'node:diagnostics_channel';
+import type { Logger } from 'pino';
+import { Exchange, statusText, type Handler } from '../http/exchange.js';
+import { UpstreamError } from '../http/upstream-error.js';
+import { buildForwardedHeadersStage, type ForwardedHeadersOptions } from '../proxy/forwarded-headers.js';
+import { normalizeIp } from '../proxy/ip-match.js';
+import { parseListenAddress } from '../config/static/address.js';
+
+/** Published when a response is complete (access log, metrics). Subscribers pay; nobody else does. */
+export const requestEndChannel = channel('portico:request:end');
+
+export interface HttpEntryPointOptions {
+  name: string;
+  address: string;
+  forwardedHeaders: ForwardedHeadersOptions & { notAppendXForwardedFor?: boolean };
+  /** ms; 0 disables. Traefik defaults: read 60s, write 0, idle 180s. */
+  readTimeoutMs: number;
+  writeTimeoutMs: number;
+  idleTimeoutMs: number;
+  maxHeaderBytes: number;
+  keepAliveMaxRequests: number;
+  log: Logger;
+}
+
+/**
+ * One HTTP entrypoint: a node:http server whose request handler is swapped atomically on reload. Requests
+ * already running keep the handler they started with; new ones get the new generation.
+ */
+export class HttpEntryPoint {
+  /** The current generation's router for this entrypoint. Replaced as a whole on reload. */
+  handler: Handler;
+  readonly server: Server;
+  private readonly forwarded: ReturnType<typeof buildForwardedHeadersStage>;
+  private readonly appendXff: boolean;
+  private readonly tls = false;
+
+  constructor(private readonly opts: HttpEntryPointOptions, initial: Handler) {
+    this.handler = initial;
+    this.forwarded = buildForwardedHeadersStage(opts.forwardedHeaders);
+    this.appendXff = opts.forwardedHeaders.notAppendXForwardedFor !== true;
+    this.server = createServer({
+      requestTimeout: opts.readTimeoutMs,
+      headersTimeout: opts.readTimeoutMs > 0 ? Math.min(opts.readTimeoutMs, 60_000) : 60_000,
+      keepAliveTimeout: opts.idleTimeoutMs,
+      maxHeaderSize: opts.maxHeaderBytes,
+      noDelay: true,
+    });
+    if (opts.keepAliveMaxRequests > 0) this.server.maxRequestsPerSocket = opts.keepAliveMaxRequests;
+    this.server.on('request', (req, res) => this.onRequest(req, res, null));
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const res = new ServerResponse(req);
+      res.assignSocket(socket as never);
+      res.shouldKeepAlive = false;
+      socket.on('error', () => socket.destroy());
+      this.onRequest(req, res, { socket, head });
+    });
+    this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+      if (!socket.writable) return socket.destroy();
+      const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+      socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${status} ${status === 400 ? 'Bad Request' : ''}`);
+    });
+  }
+
+  get name(): string {
+    return this.opts.name;
+  }
+
+  async listen(): Promise<string> {
+    const { host: h, port } = parseListenAddress(this.opts.address);
+    const host = h === '' ? undefined : h;
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen({ host, port }, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    const a = this.server.address();
+    return typeof a === 'object' && a !== null ? `${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}` : String(a);
+  }
+
+  /** Stops accepting, lets in-flight requests finish within the grace period, then cuts the rest. */
+  async close(graceMs: number): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    const timer = setTimeout(() => this.server.closeAllConnections(), graceMs);
+    await closed;
+    clearTimeout(timer);
+  }
+
+  private onRequest(req: IncomingMessage, res: ServerResponse, upgrade: Exchange['upgrade']): void {
+    const clientIp = normalizeIp(req.socket.remoteAddress ?? '');
+    const ex = new Exchange(req, res, this.opts.name, clientIp, this.tls, process.hrtime.bigint());
+    ex.upgrade = upgrade;
+    ex.appendXForwardedFor = this.appendXff;
+    this.forwarded(req.headers, clientIp, this.tls);
+    if (this.opts.writeTimeoutMs > 0) res.setTimeout(this.opts.writeTimeoutMs, () => res.destroy());
+    if (requestEndChannel.hasSubscribers) res.once('close', () => requestEndChannel.publish(ex));
+    let pending: void | Promise<void>;
+    try {
+      pending = this.handler(ex);
+    } catch (err) {
+      this.fail(ex, err);
+      return;
+    }
+    if (pending !== undefined) pending.then(undefined, (err) => this.fail(ex, err));
+  }
+
+  /** Last resort for a request whose handler failed: the status the error calls for, or 500. Never a hang. */
+  private fail(ex: Exchange, err: unknown): void {
+    if (err instanceof UpstreamError) {
+      this.opts.log.debug({ err: err.message, router: ex.routerName, service: ex.serviceName }, 'upstream error');
+      ex.respond(err.status, statusText[err.status] ?? 'Error');
+      return;
+    }
+    this.opts.log.error({ err, router: ex.routerName, path: ex.path }, 'request handler failed');
+    ex.respond(500, statusText[500]);
+  }
+}
