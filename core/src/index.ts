@@ -32,3 +32,7 @@ export { formatIssue } from './config/issues.js';
 export type { ConfigIssue } from './config/issues.js';
 export { createLogger } from './log/logger.js';
 export type { Runtime, RouterInfo } from './runtime/runtime.js';
+export { optionsTable } from './schema/docs.js';
+export { listOptions } from './config/static/options.js';
+export type { OptionDoc } from './config/static/options.js';
+export { parseListenAddress } from './config/static/address.js';

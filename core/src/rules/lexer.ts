@@ -42,8 +42,9 @@ function endsStatement(t: Token | undefined): boolean {
 export function tokenize(rule: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
+  // At the end of the rule the inserted semicolon has empty text, so errors can say "end of rule".
   const newline = (pos: number) => {
-    if (endsStatement(tokens[tokens.length - 1])) tokens.push({ kind: ';', text: '\n', pos });
+    if (endsStatement(tokens[tokens.length - 1])) tokens.push({ kind: ';', text: pos < rule.length ? '\n' : '', pos });
   };
   while (i < rule.length) {
     const c = rule[i]!;

@@ -26,7 +26,8 @@ export class MatcherNames {
   }
 }
 
-const describe = (t: Token) => (t.kind === 'eof' ? 'end of rule' : t.kind === ';' ? 'newline' : JSON.stringify(t.text));
+const describe = (t: Token) =>
+  t.kind === 'eof' || (t.kind === ';' && t.text === '') ? 'end of rule' : t.kind === ';' ? 'newline' : JSON.stringify(t.text);
 
 class Parser {
   private readonly tokens: Token[];
@@ -108,10 +109,13 @@ class Parser {
 
   private call(name: Token): RuleNode {
     const open = this.next();
-    if (open.kind !== '(') {
-      throw this.error(`${name.text} must be called with arguments, e.g. ${name.text}(\`value\`)`, name.pos);
-    }
     const matcher = this.names.resolve(name.text);
+    if (open.kind !== '(') {
+      const detail = matcher
+        ? `${name.text} must be called with arguments, e.g. ${name.text}(\`value\`)`
+        : `expected a matcher such as Host(\`example.com\`), found ${name.text}`;
+      throw this.error(detail, name.pos);
+    }
     if (matcher === undefined) {
       const hint = this.hint?.(name.text);
       throw this.error(`unknown matcher ${name.text}${hint ? ` (${hint})` : ''}`, name.pos);

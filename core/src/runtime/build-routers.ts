@@ -24,7 +24,7 @@ export function buildRouters(
   entryPoints: EntryPointRoutingDef[],
   services: Map<string, Handler>,
   middlewares: Map<string, MiddlewareFactory>,
-  opts: { defaultRuleSyntax: 'v3' | 'v2'; precedence: string[] },
+  opts: { defaultRuleSyntax: 'v3' | 'v2' },
 ): { routes: Map<string, Route[]>; info: Map<string, RouterInfo> } {
   const routes = new Map<string, Route[]>(entryPoints.map((ep) => [ep.name, []]));
   const info = new Map<string, RouterInfo>();
@@ -60,7 +60,7 @@ export function buildRouters(
     try {
       match = compileRule(cfg.rule, cfg.ruleSyntax ?? opts.defaultRuleSyntax) as (input: never) => boolean;
     } catch (err) {
-      errorOf(rec, err instanceof RuleError ? `invalid rule: ${err.message}` : `invalid rule: ${(err as Error).message}`, `${base}.rule`);
+      errorOf(rec, err instanceof RuleError ? err.message : `invalid rule: ${String((err as Error)?.message ?? err)}`, `${base}.rule`);
     }
 
     const eps = cfg.entryPoints ?? defaults.map((ep) => ep.name);
@@ -101,9 +101,8 @@ export function buildRouters(
     finish(routerInfo, rec);
     if (routerInfo.status === 'disabled' || match === undefined) continue;
     routerInfo.using = using;
-    const precedenceIdx = opts.precedence.indexOf(rec.provider);
     for (const ep of using) {
-      routes.get(ep)!.push({ name, priority, precedence: precedenceIdx === -1 ? Infinity : precedenceIdx, match, handler: chains.get(ep)! });
+      routes.get(ep)!.push({ name, priority, provider: rec.provider, match, handler: chains.get(ep)! });
     }
   }
   return { routes, info };

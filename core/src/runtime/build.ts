@@ -36,11 +36,18 @@ export async function buildRuntime(o: BuildOptions): Promise<Runtime> {
   const services = buildServices(model, o.dispatcherFor);
   const { routes, info } = buildRouters(model, o.entryPoints, services, middlewares, {
     defaultRuleSyntax: o.defaultRuleSyntax,
-    precedence: o.precedence,
   });
+  // Internal routers (api@internal, ping@internal, redirections) are listed like Traefik lists them.
+  for (const [ep, list] of o.internalRoutes) {
+    for (const r of list) {
+      const known = info.get(r.name);
+      if (known) known.using.push(ep);
+      else info.set(r.name, { name: r.name, provider: 'internal', status: 'enabled', rule: r.rule ?? '', priority: r.priority, entryPoints: [ep], service: r.name, using: [ep] });
+    }
+  }
   const handlers = new Map<string, ReturnType<typeof routerTable>>();
   for (const ep of o.entryPoints) {
-    handlers.set(ep.name, routerTable([...(routes.get(ep.name) ?? []), ...(o.internalRoutes.get(ep.name) ?? [])]));
+    handlers.set(ep.name, routerTable([...(routes.get(ep.name) ?? []), ...(o.internalRoutes.get(ep.name) ?? [])], o.precedence));
   }
   return { generation: o.generation, handlers, model, routers: info, issues: collectIssues(model), cleanups };
 }

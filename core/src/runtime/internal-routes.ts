@@ -10,7 +10,8 @@ export function internalRoute(name: string, rule: string, handler: Handler, prio
   return {
     name,
     priority,
-    precedence: -1,
+    provider: 'internal',
+    rule,
     match,
     handler: (ex) => {
       ex.routerName = name;

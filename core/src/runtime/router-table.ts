@@ -1,5 +1,5 @@
 import type { Exchange, Handler } from '../http/exchange.js';
-import { routingInput } from '../rules/index.js';
+import { routingInput, sortRoutes } from '../rules/index.js';
 import type { Route } from './runtime.js';
 
 /** Go's http.NotFound answer, which Traefik gives when no router matches. */
@@ -7,17 +7,12 @@ export function notFound(ex: Exchange): void {
   ex.respond(404, '404 page not found\n', { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' });
 }
 
-/** Traefik's order: higher priority first; ties go to the provider listed first in providers.precedence, then by name. */
-export function sortRoutes(routes: Route[]): Route[] {
-  return routes.sort((a, b) => b.priority - a.priority || a.precedence - b.precedence || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-}
-
 /**
  * The handler of one entrypoint: computes the routing view of the request once, then tries routes in order.
  * Routes are fixed for the generation, so the loop is over a plain array.
  */
-export function routerTable(routes: Route[]): Handler {
-  const sorted = sortRoutes(routes).slice();
+export function routerTable(routes: Route[], precedence: readonly string[] = []): Handler {
+  const sorted = sortRoutes(routes, precedence);
   const n = sorted.length;
   const matchers = sorted.map((r) => r.match as (input: unknown) => boolean);
   const handlers = sorted.map((r) => r.handler);
@@ -30,6 +25,8 @@ export function routerTable(routes: Route[]): Handler {
       headers: req.headersDistinct,
       remoteAddress: ex.clientIp,
     });
+    // A request target Go's server would refuse (bad percent-encoding…) gets the same 400 before routing.
+    if (input === undefined) return ex.respond(400, '400 Bad Request');
     for (let i = 0; i < n; i++) if (matchers[i](input)) return handlers[i](ex);
     notFound(ex);
   };

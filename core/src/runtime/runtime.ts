@@ -22,10 +22,12 @@ export interface RouterInfo {
 export interface Route {
   name: string;
   priority: number;
-  /** Index of the provider in providers.precedence (lower wins ties); Infinity when not listed. */
-  precedence: number;
+  /** Provider of the router: ties of priority go to the provider listed first in providers.precedence. */
+  provider: string;
   match: (input: never) => boolean;
   handler: Handler;
+  /** Rule text, for the API (internal routes). */
+  rule?: string;
 }
 
 /**
