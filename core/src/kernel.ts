@@ -231,11 +231,14 @@ export class Portico {
     if (acceptGrace > 0) await new Promise((r) => setTimeout(r, acceptGrace));
     this.abort.abort();
     this.aggregator?.stop();
+    this.log.debug('closing entrypoints');
     await Promise.all(
       [...this.entryPoints].map(([name, ep]) => ep.close(ms(cfg.entryPoints[name]?.transport?.lifeCycle?.graceTimeOut, 10_000))),
     );
+    this.log.debug('entrypoints closed');
     await this.runtime?.cleanups.run(this.log);
     await this.pools.closeAll();
+    this.log.debug('pools closed');
     this.stopAccessLog?.();
   }
 }

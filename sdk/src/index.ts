@@ -36,3 +36,4 @@ export function defineProvider<S extends TSchema>(plugin: Omit<ProviderPlugin<S>
 export function definePlugin(...plugins: Plugin[]): Plugin[] {
   return plugins;
 }
+export * from './source-criterion.js';

@@ -36,6 +36,12 @@ export async function startUpstream(
       respond(req, res, body);
     });
   });
+  // Upgraded sockets are invisible to closeAllConnections(): track every socket so close() never hangs.
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
   return {
@@ -45,8 +51,8 @@ export async function startUpstream(
     received,
     close: () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections();
         server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
       }),
   };
 }

@@ -35,6 +35,8 @@ export class HttpEntryPoint {
   private readonly forwarded: ReturnType<typeof buildForwardedHeadersStage>;
   private readonly appendXff: boolean;
   private readonly tls = false;
+  /** Upgraded (WebSocket) connections: node:http no longer tracks them, so shutdown must close them itself. */
+  private readonly upgraded = new Set<Duplex>();
 
   constructor(private readonly opts: HttpEntryPointOptions, initial: Handler) {
     this.handler = initial;
@@ -54,6 +56,8 @@ export class HttpEntryPoint {
       res.assignSocket(socket as never);
       res.shouldKeepAlive = false;
       socket.on('error', () => socket.destroy());
+      this.upgraded.add(socket);
+      socket.once('close', () => this.upgraded.delete(socket));
       this.onRequest(req, res, { socket, head });
     });
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
@@ -84,10 +88,16 @@ export class HttpEntryPoint {
   /** Stops accepting, lets in-flight requests finish within the grace period, then cuts the rest. */
   async close(graceMs: number): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    // Keep-alive connections busy now become idle later: close them as soon as they are, not after idleTimeout.
     this.server.closeIdleConnections();
-    const timer = setTimeout(() => this.server.closeAllConnections(), graceMs);
+    const sweeper = setInterval(() => this.server.closeIdleConnections(), 50);
+    const timer = setTimeout(() => {
+      this.server.closeAllConnections();
+      for (const socket of this.upgraded) socket.destroy();
+    }, graceMs);
     await closed;
     clearTimeout(timer);
+    clearInterval(sweeper);
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse, upgrade: Exchange['upgrade']): void {

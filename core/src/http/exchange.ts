@@ -29,6 +29,8 @@ export class Exchange {
   retryAttempts = 0;
   /** Response status actually written to the client, 0 until the head is sent. */
   status = 0;
+  /** Response body bytes written to the client (access log DownstreamContentSize). */
+  bytesWritten = 0;
   /** Authenticated user, when an auth middleware set one (access log `ClientUsername`). */
   user = '';
   /**
@@ -72,9 +74,10 @@ export class Exchange {
     return this.req.headers.host ?? '';
   }
 
-  /** Request-target to send upstream: path plus query. */
+  /** Request-target to send upstream: path plus query. An empty path (everything stripped) is sent as `/`, as Go's RequestURI does. */
   get pathAndQuery(): string {
-    return this.query === null ? this.path : `${this.path}?${this.query}`;
+    const path = this.path === '' ? '/' : this.path;
+    return this.query === null ? path : `${path}?${this.query}`;
   }
 
   /** Registers a modifier for the response head of this request (see ResponseModifier). */
@@ -116,7 +119,11 @@ export class Exchange {
     if (headers['content-type'] === undefined && buf.length > 0) headers['content-type'] = 'text/plain; charset=utf-8';
     headers['content-length'] = buf.length;
     this.sendHead(status, headers);
-    this.res.end(this.method === 'HEAD' ? undefined : buf);
+    if (this.method === 'HEAD') this.res.end();
+    else {
+      this.bytesWritten += buf.length;
+      this.res.end(buf);
+    }
   }
 }
 

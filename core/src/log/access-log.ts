@@ -8,6 +8,8 @@ export interface AccessLogOptions {
   /** `common` (default), `genericCLF` or `json`. */
   format?: string;
   filters?: { statusCodes?: string[]; retryAttempts?: boolean; minDuration?: string | number };
+  /** Log requests served by internal routers (api@internal, ping@internal…) too; Traefik's default is not to. */
+  addInternals?: boolean;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -44,11 +46,13 @@ export function startAccessLog(opts: AccessLogOptions): () => void {
   const byStatus = opts.filters?.statusCodes?.length ? statusFilter(opts.filters.statusCodes) : undefined;
   const onlyRetried = opts.filters?.retryAttempts === true;
   const minMs = opts.filters?.minDuration !== undefined ? parseDuration(opts.filters.minDuration) : 0;
+  const addInternals = opts.addInternals === true;
   let count = 0;
 
   const onEnd = (message: unknown) => {
     const ex = message as Exchange;
     count++;
+    if (!addInternals && ex.routerName.endsWith('@internal')) return;
     const durationNs = process.hrtime.bigint() - ex.startedAt;
     const durationMs = Number(durationNs) / 1e6;
     const status = ex.status || ex.res.statusCode;
@@ -57,7 +61,7 @@ export function startAccessLog(opts: AccessLogOptions): () => void {
       if (!keep) return;
     }
     const req = ex.req;
-    const size = Number(ex.res.getHeader('content-length') ?? 0);
+    const size = ex.bytesWritten;
     const path = req.url ?? '/';
     const proto = `HTTP/${req.httpVersion}`;
     if (format === 'json') {

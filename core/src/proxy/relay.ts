@@ -73,6 +73,8 @@ export function relay(ex: Exchange, target: UpstreamTarget, opts: RelayOptions):
 class RelayHandler implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | null = null;
   private done = false;
+  /** Set once the promise was rejected from onResponseStart: the abort's error callback must not settle again. */
+  private rejected = false;
   private readonly onClientClose = () => {
     if (!this.done && this.controller !== null) this.controller.abort(new Error('client closed the connection'));
   };
@@ -90,10 +92,20 @@ class RelayHandler implements Dispatcher.DispatchHandler {
     this.controller = controller;
   }
 
-  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
     const res = this.ex.res;
     if (res.destroyed) return;
-    this.ex.sendHead(statusCode, responseHeadersForClient(headers));
+    try {
+      this.ex.sendHead(statusCode, responseHeadersForClient(headers));
+    } catch (err) {
+      // A middleware refused this response (retry discarding a retryable status): drop the upstream request,
+      // write nothing, and hand the error to whoever awaits the relay.
+      this.finish();
+      this.rejected = true;
+      controller.abort(err as Error);
+      this.reject(err);
+      return;
+    }
     // A response of unknown length may be a stream (SSE, long poll): its head goes out now rather than with
     // the first body chunk. Sized responses skip this to save a write.
     if (headers['content-length'] === undefined) res.flushHeaders();
@@ -101,7 +113,8 @@ class RelayHandler implements Dispatcher.DispatchHandler {
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
     const res = this.ex.res;
-    if (res.destroyed) return;
+    if (res.destroyed || this.rejected) return;
+    this.ex.bytesWritten += chunk.length;
     if (!res.write(chunk)) {
       controller.pause();
       res.once('drain', this.onDrain);
@@ -109,12 +122,14 @@ class RelayHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
+    if (this.rejected) return;
     this.finish();
     this.ex.res.end();
     this.resolve();
   }
 
   onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    if (this.rejected) return;
     this.finish();
     const ex = this.ex;
     if (ex.res.destroyed || ex.req.destroyed) {

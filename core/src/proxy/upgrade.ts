@@ -46,13 +46,14 @@ export function relayUpgrade(ex: Exchange, target: UpstreamTarget, passHostHeade
       if (up.head.length > 0) upstream.write(up.head);
       upstream.pipe(client);
       client.pipe(upstream);
+      // Like Go's reverse proxy: when either direction ends, the exchange is over and both sockets close
+      // (waiting for a half-closed peer would leave both sides open forever).
       const close = () => {
         client.destroy();
         upstream.destroy();
         resolve();
       };
-      client.on('error', close).on('close', close);
-      upstream.on('error', close).on('close', close);
+      for (const s of [client, upstream]) s.on('error', close).on('end', close).on('close', close);
     });
     req.on('response', (res) => {
       ex.sendHead(res.statusCode ?? 502, responseHeadersForClient(res.headers));

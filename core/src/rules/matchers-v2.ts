@@ -2,7 +2,7 @@
 // several values per matcher (any may match), `{name:regexp}` templates in Host/Path/Query.
 import { compileGoRegexp } from './go-regexp.js';
 import { templateToGoRegexp, TemplateError, type TemplateKind } from './gorilla-template.js';
-import { clientIpMatcher, headerLookup, isAscii, regexpArg, type Matcher, type MatcherBuilder } from './matchers-v3.js';
+import { clientIpMatcher, headerLookup, headerValue, isAscii, regexpArg, someEquals, someMatch, type Matcher, type MatcherBuilder } from './matchers-v3.js';
 import { firstQueryValue, type RoutingInput } from './request.js';
 
 function templateRegexp(tpl: string, kind: TemplateKind): { re: RegExp; source: string } {
@@ -16,21 +16,38 @@ function templateRegexp(tpl: string, kind: TemplateKind): { re: RegExp; source: 
   }
 }
 
-const anyOf = (tests: Matcher[]): Matcher => (tests.length === 1 ? tests[0]! : (input) => tests.some((t) => t(input)));
+function anyOf(tests: Matcher[]): Matcher {
+  if (tests.length === 1) return tests[0]!;
+  return (input) => {
+    for (let k = 0; k < tests.length; k++) if (tests[k]!(input)) return true;
+    return false;
+  };
+}
+
+function allOf(tests: Matcher[]): Matcher {
+  if (tests.length === 1) return tests[0]!;
+  return (input) => {
+    for (let k = 0; k < tests.length; k++) if (!tests[k]!(input)) return false;
+    return true;
+  };
+}
 
 function host(values: string[]): Matcher {
-  const hosts = values.map((h) => {
+  // Each host is accepted as written and, when it ends with a dot, without it.
+  const accepted = new Set<string>();
+  for (const h of values) {
     if (!isAscii(h)) throw new Error(`invalid value ${JSON.stringify(h)} for "Host" matcher, non-ASCII characters are not allowed`);
-    return h.toLowerCase();
-  });
+    const lower = h.toLowerCase();
+    accepted.add(lower);
+    if (lower.endsWith('.')) accepted.add(lower.slice(0, -1));
+  }
+  const hosts = values.map((h) => h.toLowerCase());
   return (input) => {
     const req = input.host;
     if (req === '') return false;
-    const reqNoDot = req.endsWith('.') ? req.slice(0, -1) : undefined;
-    for (const h of hosts) {
-      if (req === h || (h.endsWith('.') && req === h.slice(0, -1)) || reqNoDot === h) return true;
-    }
-    return false;
+    if (accepted.has(req)) return true;
+    // A trailing dot on the request is ignored (only against the hosts as written, like Traefik).
+    return req.endsWith('.') && hosts.includes(req.slice(0, -1));
   };
 }
 
@@ -77,10 +94,10 @@ function headers(values: string[]): Matcher {
     if (!get) return () => false;
     return (input: RoutingInput) => {
       const vs = get(input);
-      return vs !== undefined && vs.length > 0 && (value === '' || vs.includes(value));
+      return vs !== undefined && vs.length > 0 && (value === '' || someEquals(vs, value, headerValue));
     };
   });
-  return (input) => tests.every((t) => t(input));
+  return allOf(tests);
 }
 
 function headersRegexp(values: string[]): Matcher {
@@ -90,10 +107,10 @@ function headersRegexp(values: string[]): Matcher {
     if (!get) return () => false;
     return (input: RoutingInput) => {
       const vs = get(input);
-      return vs !== undefined && vs.length > 0 && (!re || vs.some((v) => re.test(v)));
+      return vs !== undefined && vs.length > 0 && (!re || someMatch(vs, re, headerValue));
     };
   });
-  return (input) => tests.every((t) => t(input));
+  return allOf(tests);
 }
 
 function query(values: string[]): Matcher {
@@ -113,7 +130,7 @@ function query(values: string[]): Matcher {
       return re.test(v === undefined ? '' : `${key}=${v}`);
     });
   }
-  return (input) => tests.every((t) => t(input));
+  return allOf(tests);
 }
 
 const upper = (values: string[]) => values.map((v) => v.toUpperCase());

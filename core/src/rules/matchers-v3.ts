@@ -4,7 +4,7 @@
 import { compileGoRegexp } from './go-regexp.js';
 import { hostExpressionTest } from './host-expression.js';
 import { IpChecker } from './ip.js';
-import { queryOf, type RoutingInput } from './request.js';
+import { queryOf, utf8FromLatin1, type RoutingInput } from './request.js';
 
 export type Matcher = (input: RoutingInput) => boolean;
 export type MatcherBuilder = (values: string[]) => Matcher;
@@ -21,6 +21,22 @@ export function headerLookup(name: string): ((input: RoutingInput) => string[] |
   const key = name.toLowerCase();
   if (key === 'host' || key === 'transfer-encoding' || key.startsWith(':')) return undefined;
   return (input) => input.headers[key];
+}
+
+/** A header value as Go sees it (UTF-8), whatever Node decoded it as. */
+export const headerValue = utf8FromLatin1;
+
+// Per-request helpers written as loops: no callback allocated per call.
+export function someEquals(values: string[] | undefined, value: string, convert: (v: string) => string = (v) => v): boolean {
+  if (!values) return false;
+  for (let k = 0; k < values.length; k++) if (convert(values[k]!) === value) return true;
+  return false;
+}
+
+export function someMatch(values: string[] | undefined, re: RegExp, convert: (v: string) => string = (v) => v): boolean {
+  if (!values) return false;
+  for (let k = 0; k < values.length; k++) if (re.test(convert(values[k]!))) return true;
+  return false;
 }
 
 export function regexpArg(matcher: string, pattern: string): RegExp {
@@ -80,27 +96,27 @@ function header(values: string[]): Matcher {
   const get = headerLookup(values[0]!);
   const value = values[1]!;
   if (!get) return never;
-  return (input) => get(input)?.includes(value) ?? false;
+  return (input) => someEquals(get(input), value, headerValue);
 }
 
 function headerRegexp(values: string[]): Matcher {
   const get = headerLookup(values[0]!);
   const re = regexpArg('HeaderRegexp', values[1]!);
   if (!get) return never;
-  return (input) => get(input)?.some((v) => re.test(v)) ?? false;
+  return (input) => someMatch(get(input), re, headerValue);
 }
 
 function query(values: string[]): Matcher {
   const key = values[0]!;
   const value = values[1] ?? '';
-  return (input) => queryOf(input).get(key)?.includes(value) ?? false;
+  return (input) => someEquals(queryOf(input).get(key), value);
 }
 
 function queryRegexp(values: string[]): Matcher {
   if (values.length === 1) return query(values);
   const key = values[0]!;
   const re = regexpArg('QueryRegexp', values[1]!);
-  return (input) => queryOf(input).get(key)?.some((v) => re.test(v)) ?? false;
+  return (input) => someMatch(queryOf(input).get(key), re);
 }
 
 /** Builders with the argument counts each accepts. */

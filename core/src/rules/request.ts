@@ -40,16 +40,31 @@ export function routingInput(raw: RawRequest): RoutingInput | undefined {
   if (!target) return undefined;
   const path = routingPath(target.path);
   if (path === undefined) return undefined;
-  const reqHost = target.authority ? target.authority : (raw.hostHeader ?? '');
+  const hostHeader = utf8FromLatin1(raw.hostHeader ?? '');
+  const reqHost = target.authority ? target.authority : hostHeader;
   return {
     method: raw.method,
     host: canonicalHost(reqHost),
-    rawHost: target.absolute ? target.authority : (raw.hostHeader ?? ''),
+    rawHost: target.absolute ? target.authority : hostHeader,
     path,
     rawQuery: target.query,
     headers: raw.headers,
     clientIp: remoteAddrIp(raw.remoteAddress),
   };
+}
+
+/**
+ * Node hands over header bytes as latin1 characters; Go reads them as UTF-8. Re-decodes a string
+ * whose characters are all bytes and some are non-ASCII; returns other strings unchanged.
+ */
+export function utf8FromLatin1(s: string): string {
+  let high = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0xff) return s;
+    if (c >= 0x80) high = true;
+  }
+  return high ? Buffer.from(s, 'latin1').toString('utf8') : s;
 }
 
 interface Target {
@@ -65,6 +80,7 @@ function splitTarget(t: string, method: string): Target | undefined {
     const q = t.indexOf('?');
     return { path: q < 0 ? t : t.slice(0, q), query: q < 0 ? null : t.slice(q + 1), authority: '', absolute: false };
   }
+  if (method === 'CONNECT') return { path: '', query: null, authority: t, absolute: false };
   const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:/.exec(t);
   if (scheme) {
     let rest = t.slice(scheme[0].length);
@@ -77,7 +93,6 @@ function splitTarget(t: string, method: string): Target | undefined {
     const at = authority.lastIndexOf('@');
     return { path: slash < 0 ? '' : rest.slice(slash), query, authority: authority.slice(at + 1), absolute: true };
   }
-  if (method === 'CONNECT') return { path: '', query: null, authority: t, absolute: false };
   return undefined;
 }
 

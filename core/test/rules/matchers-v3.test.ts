@@ -104,6 +104,8 @@ describe('v3 Header and HeaderRegexp', () => {
     { desc: 'comma-joined values are one value', rule: 'Header(`X-Env`, `prod`)', request: h('x', '/', { headers: { 'X-Env': 'dev, prod' } }), match: false },
     { desc: 'absent header', rule: 'Header(`X-Env`, `prod`)', request: h('x'), match: false },
     { desc: 'Host is not a header for Go', rule: 'Header(`Host`, `x`)', request: h('x'), match: false },
+    { desc: 'non-ASCII value compared as UTF-8 (Node delivers latin1)', rule: 'Header(`X-Name`, `é`)', request: h('x', '/', { headers: { 'X-Name': '\u00c3\u00a9' } }), match: true },
+    { desc: 'regexp sees UTF-8 runes', rule: 'HeaderRegexp(`X-Name`, `^.$`)', request: h('x', '/', { headers: { 'X-Name': '\u00c3\u00a9' } }), match: true },
     { desc: 'regexp value', rule: 'HeaderRegexp(`Content-Type`, `^application/(json|yaml)$`)', request: h('x', '/', { headers: { 'content-type': 'application/yaml' } }), match: true },
     { desc: 'regexp is unanchored', rule: 'HeaderRegexp(`Accept`, `json`)', request: h('x', '/', { headers: { accept: 'text/html, application/json' } }), match: true },
     { desc: 'regexp on any line', rule: 'HeaderRegexp(`X-Proto`, `^https?$`)', request: h('x', '/', { headers: { 'X-Proto': ['ws', 'https'] } }), match: true },

@@ -11,7 +11,7 @@ export const routerTlsSchema = s.object(
     options: s.optional(s.string({ description: 'Name of the TLS options to use.' })),
     certResolver: s.optional(s.string({ description: 'Certificate resolver used to obtain certificates.' })),
     domains: s.optional(
-      s.array(s.object({ main: s.optional(s.string()), sans: s.optional(s.array(s.string())) }), {
+      s.array(s.object({ main: s.optional(s.string({ description: 'Main domain (certificate subject).' })), sans: s.optional(s.array(s.string(), { description: 'Subject alternative names.' })) }), {
         description: 'Domains to request certificates for.',
       }),
     ),
@@ -32,10 +32,10 @@ export const routerSchema = s.object({
   observability: s.optional(
     s.object({
       accessLogs: s.optional(s.boolean({ description: 'Whether the router produces access logs (default true).' })),
-      metrics: s.optional(s.boolean()),
-      tracing: s.optional(s.boolean()),
-      traceVerbosity: s.optional(s.enumOf(['minimal', 'detailed'])),
-    }),
+      metrics: s.optional(s.boolean({ description: 'Whether the router produces metrics (metrics are not implemented yet).' })),
+      tracing: s.optional(s.boolean({ description: 'Whether the router produces traces (tracing is not implemented yet).' })),
+      traceVerbosity: s.optional(s.enumOf(['minimal', 'detailed'], { description: 'Tracing verbosity (tracing is not implemented yet).' })),
+    }, { description: 'Per-router observability switches.' }),
   ),
 });
 export type RouterConfig = Static<typeof routerSchema>;
@@ -54,18 +54,18 @@ export const loadBalancerSchema = s.object({
   healthCheck: s.optional(s.unknown({ description: 'Active health check (not implemented yet).' })),
   passiveHealthCheck: s.optional(s.unknown({ description: 'Passive health check (not implemented yet).' })),
   responseForwarding: s.optional(
-    s.object({ flushInterval: s.optional(s.duration({ description: 'Flush interval while copying the response body.' })) }),
+    s.object({ flushInterval: s.optional(s.duration({ description: 'Flush interval while copying the response body (Portico writes through at once; accepted for compatibility).' })) }, { description: 'How the response body is forwarded.' }),
   ),
   serversTransport: s.optional(s.string({ description: 'Name of the serversTransport to use.' })),
-});
+}, { description: 'Balances requests over servers (weighted round robin).' });
 export type LoadBalancerConfig = Static<typeof loadBalancerSchema>;
 
 export const serviceSchema = s.object({
   loadBalancer: s.optional(loadBalancerSchema),
-  weighted: s.optional(s.unknown()),
-  mirroring: s.optional(s.unknown()),
-  failover: s.optional(s.unknown()),
-  highestRandomWeight: s.optional(s.unknown()),
+  weighted: s.optional(s.unknown({ description: 'Weighted service (not supported yet: reported as an error).' })),
+  mirroring: s.optional(s.unknown({ description: 'Mirroring service (not supported yet: reported as an error).' })),
+  failover: s.optional(s.unknown({ description: 'Failover service (not supported yet: reported as an error).' })),
+  highestRandomWeight: s.optional(s.unknown({ description: 'Highest-random-weight service (not supported yet: reported as an error).' })),
 });
 export type ServiceConfig = Static<typeof serviceSchema>;
 

@@ -18,6 +18,10 @@ const forwardedHeaders = s.object(
       description: 'Headers named in the Connection header that may pass through the middleware chain before being removed.',
       default: [],
     }),
+    addXForwardedSchemeHeaders: s.boolean({
+      description: 'Also set X-Forwarded-Scheme and X-Scheme to the X-Forwarded-Proto value.',
+      default: false,
+    }),
     notAppendXForwardedFor: s.boolean({
       description: 'Do not append the client address to the X-Forwarded-For header sent upstream.',
       default: false,

@@ -38,6 +38,7 @@ export const accessLogSchema = s.object(
   {
     filePath: s.string({ description: 'File to write access logs to; standard output when empty.', default: '', 'x-path': 'file' }),
     format: s.enumOf(['common', 'genericCLF', 'json'], { description: 'Access log line format.', default: 'common' }),
+    addInternals: s.boolean({ description: 'Also log requests to internal services (API, ping, redirections).', default: false }),
     bufferingSize: s.integer({ description: 'Number of lines buffered before they are written. 0 writes each line at once.', default: 0, minimum: 0 }),
     filters: s.object(
       {

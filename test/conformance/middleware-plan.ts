@@ -1,0 +1,169 @@
+/**
+ * middlewares.json: per case one entrypoint, a router `PathPrefix(`/`)` through the case's middleware (its
+ * `config` as given) to a fake upstream answering as `backend` says and recording what it received. Cases of
+ * middlewares Portico does not have yet, `component` cases (internal functions, covered by unit tests) and
+ * cases needing what this runner does not set up (TLS, auth/error servers, remote addresses off loopback) are
+ * counted apart instead of failing.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { MiddlewareCase } from './cases.js';
+import { checkExpectations, unsupportedKeys, type Observation } from './middleware-expect.js';
+import { sendRaw } from './raw-http.js';
+import { buildRequest } from './request-builder.js';
+import type { CaseResult } from './results.js';
+import { LoadBalancerCalibration, startRetryBackend, type RetryBackend } from './retry-backends.js';
+import { fail, notRunnable, pass, routerNote, type CheckOutcome, type RunnableCase, type SuiteContext, type SuiteEnv, type SuitePlan } from './suite.js';
+
+/** Middlewares Portico implements so far; cases of the others count as "not implemented yet". */
+export const IMPLEMENTED_MIDDLEWARES: readonly string[] = ['basicAuth', 'rateLimit', 'retry', 'stripPrefix', 'headers'];
+
+/** Request features this runner does not reproduce. */
+const UNSUPPORTED_REQUEST_KEYS = ['tls', 'digestAuth', 'clientCertificate', 'clientIP', 'concurrent', 'cancelWhileWaiting', 'circuitState'];
+
+export const USERS_FILE_PLACEHOLDER = '<temp file with usersFileContent>';
+
+export async function planMiddlewares(
+  cases: MiddlewareCase[],
+  ctx: SuiteContext,
+  implemented: readonly string[] = IMPLEMENTED_MIDDLEWARES,
+): Promise<SuitePlan> {
+  const settled: CaseResult[] = [];
+  const runnable: RunnableCase[] = [];
+  const calibration = new LoadBalancerCalibration();
+  const armers: (() => Promise<void>)[] = [];
+
+  for (const [index, c] of cases.entries()) {
+    const base = { id: c.id, desc: c.desc, group: c.middleware };
+    const settle = (outcome: CaseResult['outcome'], reason?: string): void => void settled.push({ ...base, outcome, reason });
+    if (!implemented.includes(c.middleware)) {
+      settle('notImplemented');
+      continue;
+    }
+    if (c.component !== undefined) {
+      settle('component');
+      continue;
+    }
+    const reason = whyNotRunnable(c);
+    if (reason !== undefined) {
+      settle('notRunnable', reason);
+      continue;
+    }
+    const built = c.request ? buildRequest(c.request, { goHostDefault: true }) : undefined;
+    if (built && !built.ok) {
+      settle('notRunnable', built.reason);
+      continue;
+    }
+
+    const name = `mw${String(index).padStart(4, '0')}`;
+    const port = await ctx.config.addEntryPoint(name);
+    const options = await materializeOptions(c, ctx.tempDir, name);
+    ctx.config.addMiddleware(name, c.middleware, options);
+
+    let retry: RetryBackend | undefined;
+    let armProblem: string | undefined;
+    let urls: string[];
+    let upstreamRequests: () => Observation['upstreamRequests'];
+    if (c.backend?.attemptSequence !== undefined) {
+      const backend = await startRetryBackend(ctx.upstreams, c.backend, calibration);
+      retry = backend;
+      armers.push(async () => void (armProblem = await backend.arm()));
+      urls = backend.urls;
+      upstreamRequests = () => backend.requests();
+    } else {
+      const answer = { status: c.backend?.status ?? 200, headers: c.backend?.headers, body: c.backend?.body ?? '' };
+      const upstream = await ctx.upstreams.start(() => answer);
+      urls = [upstream.url];
+      upstreamRequests = () => upstream.requests;
+    }
+    ctx.config.addService(name, urls);
+    ctx.config.addRouter(name, name, { rule: 'PathPrefix(`/`)', middlewares: [name], service: name });
+
+    const request = built?.request;
+    const requestExpect = Object.fromEntries(Object.entries(c.expect).filter(([k]) => k !== 'configError' && k !== 'errorMessage'));
+    runnable.push({
+      ...base,
+      run: async (env) => {
+        if (c.expect.configError !== undefined) {
+          const outcome = await checkConfigError(env, name, c.expect.configError === true, c.expect.errorMessage as string | undefined);
+          if (outcome.outcome !== 'pass' || c.expect.configError === true || request === undefined) return outcome;
+        }
+        if (request === undefined) return notRunnable('no request to send');
+        if (armProblem !== undefined) return notRunnable(armProblem);
+        const response = await sendRaw(port, request.bytes, { localAddress: request.localAddress, head: request.head });
+        const problems = checkExpectations(requestExpect, {
+          response,
+          upstreamRequests: upstreamRequests(),
+          backendBody: c.backend?.body,
+          checkRetries: retry?.checkRetries,
+        });
+        return problems.length === 0 ? pass : fail(problems.join('; ') + routerNote(env, name));
+      },
+    });
+  }
+
+  await calibration.configure(ctx);
+  return {
+    settled,
+    runnable,
+    afterStart: async () => {
+      await calibration.calibrate();
+      for (const arm of armers) await arm();
+    },
+  };
+}
+
+/** Why a case of an implemented middleware cannot run here, or undefined. */
+function whyNotRunnable(c: MiddlewareCase): string | undefined {
+  if (c.authServer !== undefined || c.errorService !== undefined) return 'needs an auth/error server (not set up by this runner)';
+  const keys = unsupportedKeys(c.expect);
+  if (keys.length > 0) return `expectations not checkable over the wire by this runner: ${keys.join(', ')}`;
+  if (c.request === null || c.request === undefined) {
+    return c.expect.configError === undefined ? 'no request and no configError expectation' : undefined;
+  }
+  const features = UNSUPPORTED_REQUEST_KEYS.filter((k) => c.request![k] !== undefined);
+  if (features.length > 0) return `request needs ${features.join(', ')} (not reproduced by this runner)`;
+  return undefined;
+}
+
+/** The case's options with the users-file placeholder replaced by a temp file holding `usersFileContent`. */
+async function materializeOptions(c: MiddlewareCase, tempDir: string, name: string): Promise<unknown> {
+  if (c.usersFileContent === undefined) return c.config;
+  const file = join(tempDir, `${name}.users`);
+  await writeFile(file, c.usersFileContent);
+  return replaceDeep(c.config, USERS_FILE_PLACEHOLDER, file);
+}
+
+export function replaceDeep(value: unknown, from: string, to: string): unknown {
+  if (value === from) return to;
+  if (Array.isArray(value)) return value.map((v) => replaceDeep(v, from, to));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceDeep(v, from, to)]));
+  }
+  return value;
+}
+
+/**
+ * configError true: the router is disabled and the middleware's error is visible in the API (containing
+ * `errorMessage` when given). false: the router is enabled.
+ */
+async function checkConfigError(env: SuiteEnv, name: string, expectError: boolean, errorMessage: string | undefined): Promise<CheckOutcome> {
+  const router = env.routers.get(`${name}@file`);
+  if (router === undefined) return fail(`router ${name}@file is not listed by the API`);
+  if (!expectError) {
+    return router.status === 'enabled' ? pass : fail(`expected a valid configuration, router is ${router.status}: ${JSON.stringify(router.error ?? [])}`);
+  }
+  if (router.status !== 'disabled') return fail(`expected a configuration error, router is ${router.status}`);
+  let middleware: { status?: string; error?: string[] };
+  try {
+    middleware = await env.portico.api(`/api/http/middlewares/${name}@file`);
+  } catch (err) {
+    return fail(`middleware ${name}@file not readable from the API: ${(err as Error).message}`);
+  }
+  const errors = [...(middleware.error ?? []), ...(router.error ?? [])];
+  if ((middleware.error?.length ?? 0) === 0) return fail(`middleware ${name}@file has no error in the API (status ${middleware.status})`);
+  if (errorMessage !== undefined && !errors.some((e) => e.includes(errorMessage))) {
+    return fail(`no error mentions ${JSON.stringify(errorMessage)}: ${JSON.stringify(errors)}`);
+  }
+  return pass;
+}
