@@ -132,7 +132,9 @@ class RelayHandler implements Dispatcher.DispatchHandler {
     if (this.rejected) return;
     this.finish();
     const ex = this.ex;
-    if (ex.res.destroyed || ex.req.destroyed) {
+    // Not `req.destroyed`: a request whose body was fully read (e.g. buffered for retries) is auto-destroyed
+    // while its connection is fine.
+    if (ex.res.destroyed) {
       // The client went away: nobody to answer. Traefik logs these as 499.
       ex.status ||= 499;
       this.resolve();
