@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { ConfigBuilder } from './config-builder.js';
-import { PortReservations } from './ports.js';
+import { PortReservations } from '../helpers/ports.js';
 
 describe('ConfigBuilder', () => {
   test('writes static and dynamic YAML that parse back to the Traefik shape', async () => {

@@ -7,7 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import type { PortReservations } from './ports.js';
+import type { PortReservations } from '../helpers/ports.js';
 
 export interface RouterSpec {
   rule: string;

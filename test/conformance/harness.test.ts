@@ -104,7 +104,7 @@ describe('runSuite with middlewares.json-shaped cases (fake portico)', () => {
 
 describe('startPortico', () => {
   test('writes the given configuration, waits for routers (paginated), stops and removes its files', async () => {
-    const { PortReservations } = await import('./ports.js');
+    const { PortReservations } = await import('../helpers/ports.js');
     const ports = new PortReservations();
     const apiPort = await ports.reserve();
     const epPort = await ports.reserve();

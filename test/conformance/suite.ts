@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { waitFor } from '../helpers/poll.js';
 import { startPortico, type ApiRouter, type PorticoProcess } from '../helpers/portico-process.js';
 import { ConfigBuilder } from './config-builder.js';
-import { PortReservations } from './ports.js';
+import { PortReservations } from '../helpers/ports.js';
 import { Tally, type CaseResult } from './results.js';
 import { UpstreamPool } from './upstreams.js';
 

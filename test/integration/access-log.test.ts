@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPortico } from '../helpers/portico-process.js';
-import { PortReservations } from '../conformance/ports.js';
+import { PortReservations } from '../helpers/ports.js';
 import { startUpstream } from '../helpers/upstream.js';
 import { waitFor } from '../helpers/poll.js';
 

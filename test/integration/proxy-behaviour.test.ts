@@ -6,7 +6,7 @@ import { connect } from 'node:net';
 import { hostname } from 'node:os';
 import { request as httpRequest } from 'node:http';
 import { startPortico, type PorticoProcess } from '../helpers/portico-process.js';
-import { PortReservations } from '../conformance/ports.js';
+import { PortReservations } from '../helpers/ports.js';
 import { startUpstream, type Upstream } from '../helpers/upstream.js';
 
 interface Env {

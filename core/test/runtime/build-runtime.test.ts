@@ -12,11 +12,13 @@ import type { ProviderSnapshot } from '../../src/plugin/types.js';
 import { Pool } from 'undici';
 
 const events: string[] = [];
-const tagPlugin: MiddlewarePlugin = {
+type TagConfig = { value: string; failAt?: 'provision' | 'validate' | 'build' };
+const tagPlugin: MiddlewarePlugin<ReturnType<typeof s.object>, TagConfig> = {
   kind: 'middleware',
   type: 'tag',
   schema: s.object({ value: s.string(), failAt: s.optional(s.enumOf(['provision', 'validate', 'build'])) }),
-  provision(cfg, ctx) {
+  provision(raw, ctx) {
+    const cfg = raw as TagConfig;
     events.push(`provision ${ctx.element}`);
     ctx.onCleanup(() => void events.push(`cleanup ${ctx.element}`));
     if (cfg.failAt === 'provision') throw new ConfigError('cannot provision', 'value');
