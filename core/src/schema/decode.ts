@@ -1,4 +1,5 @@
 import { Kind, OptionalKind, type TSchema } from '@sinclair/typebox';
+import { editDistance } from './edit-distance.js';
 
 /** One configuration problem, located by its key path inside the element being decoded. */
 export interface DecodeIssue {
@@ -197,30 +198,16 @@ function walkUnion(schema: TSchema, raw: unknown, path: string, issues: DecodeIs
 }
 
 /** " (did you mean "x"?)" for a near miss among the known keys, else "". */
-function suggest(key: string, known: string[]): string {
+export function suggest(key: string, known: string[]): string {
   const k = key.toLowerCase();
   let bestName = '';
   let bestDist = Infinity;
   for (const name of known) {
-    const d = distance(k, name.toLowerCase());
+    const d = editDistance(k, name.toLowerCase());
     if (d < bestDist) {
       bestDist = d;
       bestName = name;
     }
   }
   return bestDist <= Math.max(2, Math.floor(k.length / 4)) ? ` (did you mean "${bestName}"?)` : '';
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
 }

@@ -57,6 +57,7 @@ test('entrypoint-forwarded-headers.json (Traefik conformance sample)', () => {
 test('forwarded headers: own cases', () => {
   const cases = [
     { desc: 'trusted CIDR keeps the client\'s X-Forwarded-For', opts: { trustedIPs: ['10.0.0.0/8'] }, ip: '10.1.2.3', tls: false, in: { 'x-forwarded-for': '1.1.1.1' }, want: { 'x-forwarded-for': '1.1.1.1', 'x-real-ip': '10.1.2.3' } },
+    { desc: 'IPv4-mapped peer of a dual-stack socket is trusted by its IPv4 range', opts: { trustedIPs: ['10.0.0.0/8'] }, ip: '::ffff:10.1.2.3', tls: false, in: { 'x-forwarded-for': '1.1.1.1' }, want: { 'x-forwarded-for': '1.1.1.1' } },
     { desc: 'untrusted peer loses X-Forwarded-Host', opts: { trustedIPs: ['10.0.0.0/8'] }, ip: '192.0.2.1', tls: false, in: { 'x-forwarded-host': 'evil', host: 'good:81' }, want: { 'x-forwarded-host': 'good:81', 'x-forwarded-port': '81' } },
     { desc: 'TLS without port gives 443 and https', opts: {}, ip: '127.0.0.1', tls: true, in: { host: 'a.example' }, want: { 'x-forwarded-proto': 'https', 'x-forwarded-port': '443' } },
     { desc: 'IPv6 host with port', opts: {}, ip: '::1', tls: false, in: { host: '[::1]:8080' }, want: { 'x-forwarded-port': '8080', 'x-real-ip': '::1' } },

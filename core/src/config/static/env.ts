@@ -1,5 +1,6 @@
 import type { DecodeIssue } from '../../schema/decode.js';
 import { setPath, type Origins, type RawTree } from './tree.js';
+import { editDistance } from '../../schema/edit-distance.js';
 
 export const ENV_PREFIX = 'PORTICO_';
 
@@ -46,7 +47,7 @@ export function parseEnv(env: Readonly<Record<string, string | undefined>>, root
     }
     const rootIndex = lowerRoots.indexOf(segments[0]);
     if (rootIndex === -1) {
-      const near = lowerRoots.findIndex((r) => segments[0].length > 3 && distance(segments[0], r) <= 2);
+      const near = lowerRoots.findIndex((r) => segments[0].length > 3 && editDistance(segments[0], r) <= 2);
       if (near !== -1) {
         issues.push({
           path: segments.join('.'),
@@ -64,18 +65,4 @@ export function parseEnv(env: Readonly<Record<string, string | undefined>>, root
     used.push(name);
   }
   return configFile === undefined ? { tree, used, issues } : { tree, configFile, used, issues };
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
 }
