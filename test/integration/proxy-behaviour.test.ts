@@ -122,6 +122,25 @@ test('proxy behaviour over real sockets', { timeout: 60_000 }, async (t) => {
     for (const [name, value] of cases) assert.equal(got[name], value, name);
   });
 
+  await t.test('malformed requests get 400 before routing', async () => {
+    const raw = (bytes: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(env.web, '127.0.0.1');
+        let data = '';
+        socket.on('data', (d) => (data += d.toString()));
+        socket.on('end', () => resolve(data));
+        socket.on('close', () => resolve(data));
+        socket.on('error', reject);
+        socket.write(bytes);
+        setTimeout(() => socket.end(), 300).unref();
+      });
+    const cases = [
+      { desc: 'header line without a colon', bytes: 'GET /echo HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n' },
+      { desc: 'invalid percent-encoding (Go refuses it)', bytes: 'GET /echo/a%zz HTTP/1.1\r\nHost: x\r\n\r\n' },
+    ];
+    for (const c of cases) assert.match(await raw(c.bytes), /^HTTP\/1\.1 400 /, c.desc);
+  });
+
   await t.test('passHostHeader: false sends the server host', async () => {
     await (await fetch(`${base}/nohost`)).text();
     assert.equal(env.echo.received.at(-1)!.headers.host, `127.0.0.1:${env.echo.port}`);

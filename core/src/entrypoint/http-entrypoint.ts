@@ -61,9 +61,11 @@ export class HttpEntryPoint {
       this.onRequest(req, res, { socket, head });
     });
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+      // Malformed requests never reach routing: answer as Go's server does and close.
       if (!socket.writable) return socket.destroy();
       const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-      socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${status} ${status === 400 ? 'Bad Request' : ''}`);
+      const text = statusText[status] ?? 'Bad Request';
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${status} ${text}`);
     });
   }
 
