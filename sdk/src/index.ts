@@ -37,3 +37,12 @@ export function definePlugin(...plugins: Plugin[]): Plugin[] {
   return plugins;
 }
 export * from './source-criterion.js';
+export { compileGoRegexp, GoRegexpError } from '@portico/core/rules';
+
+// Path, URL and redirect helpers with Go's semantics, shared by the path-rewriting and redirect middlewares.
+export * from './path/go-path.js';
+export * from './path/escaped-path.js';
+export * from './path/go-replace.js';
+export * from './path/go-url.js';
+export * from './path/redirect-response.js';
+export * from './path/replaced-path-header.js';

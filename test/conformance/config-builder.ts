@@ -19,6 +19,8 @@ export interface RouterSpec {
 
 export class ConfigBuilder {
   private readonly entryPoints = new Map<string, number>();
+  /** Entrypoints that trust the client's X-Forwarded-* headers (forwardedHeaders.insecure). */
+  private readonly trusting = new Set<string>();
   private readonly routers: Record<string, Record<string, unknown>> = {};
   private readonly services: Record<string, unknown> = {};
   private readonly middlewares: Record<string, unknown> = {};
@@ -26,10 +28,15 @@ export class ConfigBuilder {
   constructor(private readonly ports: PortReservations) {}
 
   /** Adds an entrypoint on a fresh loopback port and returns the port. */
-  async addEntryPoint(name: string): Promise<number> {
+  /**
+   * `trustForwardedHeaders`: the entrypoint keeps the client's X-Forwarded-* headers. Middleware unit tests in
+   * Traefik call the middleware directly, with no entrypoint stage stripping them; this reproduces that view.
+   */
+  async addEntryPoint(name: string, opts: { trustForwardedHeaders?: boolean } = {}): Promise<number> {
     if (name === 'traefik' || this.entryPoints.has(name)) throw new Error(`entrypoint ${name} already defined`);
     const port = await this.ports.reserve();
     this.entryPoints.set(name, port);
+    if (opts.trustForwardedHeaders) this.trusting.add(name);
     return port;
   }
 
@@ -72,8 +79,11 @@ export class ConfigBuilder {
   }
 
   staticConfig(apiPort: number, dynamicFile: string): Record<string, unknown> {
-    const entryPoints: Record<string, { address: string }> = { traefik: { address: `127.0.0.1:${apiPort}` } };
-    for (const [name, port] of this.entryPoints) entryPoints[name] = { address: `127.0.0.1:${port}` };
+    const entryPoints: Record<string, { address: string; forwardedHeaders?: { insecure: boolean } }> = { traefik: { address: `127.0.0.1:${apiPort}` } };
+    for (const [name, port] of this.entryPoints) {
+      entryPoints[name] = { address: `127.0.0.1:${port}` };
+      if (this.trusting.has(name)) entryPoints[name].forwardedHeaders = { insecure: true };
+    }
     return {
       entryPoints,
       providers: { file: { filename: dynamicFile, watch: false } },

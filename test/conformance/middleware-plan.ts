@@ -1,5 +1,5 @@
 /**
- * middlewares.json: per case one entrypoint, a router `PathPrefix(`/`)` through the case's middleware (its
+ * middlewares.json: per case one entrypoint, a catch-all router (HostRegexp(`.*`)) through the case's middleware (its
  * `config` as given) to a fake upstream answering as `backend` says and recording what it received. Cases of
  * middlewares Portico does not have yet, `component` cases (internal functions, covered by unit tests) and
  * cases needing what this runner does not set up (TLS, auth/error servers, remote addresses off loopback) are
@@ -14,9 +14,13 @@ import { buildRequest } from './request-builder.js';
 import type { CaseResult } from './results.js';
 import { LoadBalancerCalibration, startRetryBackend, type RetryBackend } from './retry-backends.js';
 import { fail, notRunnable, pass, routerNote, type CheckOutcome, type RunnableCase, type SuiteContext, type SuiteEnv, type SuitePlan } from './suite.js';
+import { standardPlugins } from '@portico/standard';
 
-/** Middlewares Portico implements so far; cases of the others count as "not implemented yet". */
-export const IMPLEMENTED_MIDDLEWARES: readonly string[] = ['basicAuth', 'rateLimit', 'retry', 'stripPrefix', 'headers'];
+/**
+ * Middlewares Portico implements: the types the standard distribution registers (so the list follows the code);
+ * cases of the others count as "not implemented yet".
+ */
+export const IMPLEMENTED_MIDDLEWARES: readonly string[] = standardPlugins.flatMap((p) => (p.kind === 'middleware' ? [p.type] : []));
 
 /** Request features this runner does not reproduce. */
 const UNSUPPORTED_REQUEST_KEYS = ['tls', 'digestAuth', 'clientCertificate', 'clientIP', 'concurrent', 'cancelWhileWaiting', 'circuitState'];
@@ -56,7 +60,7 @@ export async function planMiddlewares(
     }
 
     const name = `mw${String(index).padStart(4, '0')}`;
-    const port = await ctx.config.addEntryPoint(name);
+    const port = await ctx.config.addEntryPoint(name, { trustForwardedHeaders: true });
     const options = await materializeOptions(c, ctx.tempDir, name);
     ctx.config.addMiddleware(name, c.middleware, options);
 
@@ -77,7 +81,9 @@ export async function planMiddlewares(
       upstreamRequests = () => upstream.requests;
     }
     ctx.config.addService(name, urls);
-    ctx.config.addRouter(name, name, { rule: 'PathPrefix(`/`)', middlewares: [name], service: name });
+    // Every request must reach the middleware, including absolute-form targets without a path (`http://foo`),
+    // which PathPrefix(`/`) would not match: a host regexp that also matches the empty host catches all.
+    ctx.config.addRouter(name, name, { rule: 'HostRegexp(`.*`)', middlewares: [name], service: name });
 
     const request = built?.request;
     const requestExpect = Object.fromEntries(Object.entries(c.expect).filter(([k]) => k !== 'configError' && k !== 'errorMessage'));
@@ -116,13 +122,19 @@ export async function planMiddlewares(
 /** Why a case of an implemented middleware cannot run here, or undefined. */
 function whyNotRunnable(c: MiddlewareCase): string | undefined {
   if (c.authServer !== undefined || c.errorService !== undefined) return 'needs an auth/error server (not set up by this runner)';
+  // Keys like "-" are Go struct fields without a configuration name (set directly by the Go test).
+  const internal = Object.keys(c.config ?? {}).filter((k) => !/^[A-Za-z]/.test(k));
+  if (internal.length > 0) return `config sets ${internal.join(', ')}, an internal field that configuration cannot express`;
   const keys = unsupportedKeys(c.expect);
   if (keys.length > 0) return `expectations not checkable over the wire by this runner: ${keys.join(', ')}`;
   if (c.request === null || c.request === undefined) {
     return c.expect.configError === undefined ? 'no request and no configError expectation' : undefined;
   }
-  const features = UNSUPPORTED_REQUEST_KEYS.filter((k) => c.request![k] !== undefined);
+  // `tls: false` is a plain request; only the features actually asked for are out of reach.
+  const features = UNSUPPORTED_REQUEST_KEYS.filter((k) => c.request![k] !== undefined && c.request![k] !== false);
   if (features.length > 0) return `request needs ${features.join(', ')} (not reproduced by this runner)`;
+  // HTTP/1.1 cannot carry a literal space or control character in the request target (the README's caveat).
+  if (/[\s\x00-\x1f\x7f]/.test(c.request.path ?? '')) return 'request path has a literal space or control character, which cannot be sent over HTTP/1.1';
   return undefined;
 }
 

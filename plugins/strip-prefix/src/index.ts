@@ -1,6 +1,6 @@
 import { defineMiddleware, s, statusText } from '@portico/sdk';
 import type { Exchange, Handler } from '@portico/sdk';
-import { decodePathBytes, encodedPrefixLen, ensureLeadingSlash, isCleanPath, prefixBytes } from './escaped-path.js';
+import { decodePathBytes, encodedPrefixLen, ensureLeadingSlash, isCleanPath, prefixBytes } from '@portico/sdk';
 
 /**
  * stripPrefix (Traefik pkg/middlewares/stripprefix): removes the first matching prefix from the request path

@@ -1,7 +1,7 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import plugins from '../src/index.js';
-import { decodePathBytes, encodedPrefixLen, isCleanPath, prefixBytes } from '../src/escaped-path.js';
+import { decodePathBytes, encodedPrefixLen, isCleanPath, prefixBytes } from '@portico/sdk';
 import {
   buildMiddleware,
   checkExpectations,

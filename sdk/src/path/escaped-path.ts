@@ -41,10 +41,6 @@ export function encodedPrefixLen(rawPath: string, decodedLength: number): number
   return i;
 }
 
-export function ensureLeadingSlash(s: string): string {
-  return s === '' || s[0] === '/' ? s : `/${s}`;
-}
-
 /**
  * Whether cleaning the path (Go's URL.JoinPath: path.Clean on the escaped path, trailing slash kept) leaves it
  * unchanged: no empty segment inside ("//"), no "." or ".." segment. Traefik answers 400 when a stripped path
