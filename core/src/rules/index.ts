@@ -35,3 +35,4 @@ export { domainMatchesHostExpression, doubleWildcardPenalty } from './host-expre
 // Building blocks other rule languages (TCP HostSNI/ALPN, middlewares) reuse.
 export { compileGoRegexp, translateGoRegexp, GoRegexpError } from './go-regexp.js';
 export { IpChecker, parseIp, parseCidr, remoteAddrIp, splitHostPort } from './ip.js';
+export { hostIndexKeys, hostKey } from './host-keys.js';

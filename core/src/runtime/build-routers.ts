@@ -1,5 +1,5 @@
 import type { Handler, MiddlewareFactory } from '../http/exchange.js';
-import { compileRule, defaultPriority, RuleError } from '../rules/index.js';
+import { compileRule, defaultPriority, hostIndexKeys, RuleError } from '../rules/index.js';
 import { errorOf, warnOf, qualify, statusOf, type DynamicModel } from './model.js';
 import type { Route, RouterInfo } from './runtime.js';
 
@@ -57,8 +57,10 @@ export function buildRouters(
     if (cfg.priority !== undefined && cfg.priority > MAX_USER_PRIORITY) errorOf(rec, `priority must be at most ${MAX_USER_PRIORITY}`, `${base}.priority`);
 
     let match: ((input: never) => boolean) | undefined;
+    let hosts: string[] | undefined;
     try {
       match = compileRule(cfg.rule, cfg.ruleSyntax ?? opts.defaultRuleSyntax) as (input: never) => boolean;
+      hosts = hostIndexKeys(cfg.rule, cfg.ruleSyntax ?? opts.defaultRuleSyntax);
     } catch (err) {
       errorOf(rec, err instanceof RuleError ? err.message : `invalid rule: ${String((err as Error)?.message ?? err)}`, `${base}.rule`);
     }
@@ -102,7 +104,7 @@ export function buildRouters(
     if (routerInfo.status === 'disabled' || match === undefined) continue;
     routerInfo.using = using;
     for (const ep of using) {
-      routes.get(ep)!.push({ name, priority, provider: rec.provider, match, handler: chains.get(ep)! });
+      routes.get(ep)!.push({ name, priority, provider: rec.provider, match, handler: chains.get(ep)!, hosts });
     }
   }
   return { routes, info };

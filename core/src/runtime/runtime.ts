@@ -28,6 +28,8 @@ export interface Route {
   handler: Handler;
   /** Rule text, for the API (internal routes). */
   rule?: string;
+  /** Host index keys the rule is limited to (see rules/host-keys.ts); undefined = any host. */
+  hosts?: string[];
 }
 
 /**
