@@ -184,6 +184,29 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   };
 }
 
+/**
+ * One request through one middleware built from `config`, ending in a fake upstream answering `answer`:
+ * the common shape of a middleware test. Fails the test if the chain raised an unexpected error.
+ */
+export async function runOnce(
+  plugin: MiddlewarePlugin,
+  config: unknown,
+  request: TestRequest,
+  opts: { answer?: UpstreamBehaviour; ctx?: TestContext; tls?: boolean; clientIp?: string } = {},
+): Promise<{ res: TestResponse; calls: UpstreamCall[]; ex: Exchange | undefined; ctx: TestContext }> {
+  const ctx = opts.ctx ?? createTestContext();
+  const mw = await buildMiddleware(plugin, config, ctx);
+  const upstream = fakeUpstream(opts.answer ?? { status: 200 });
+  const h = await startHarness({ middlewares: mw, terminal: upstream.handler, tls: opts.tls, clientIp: opts.clientIp });
+  try {
+    const res = await h.request(request);
+    if (h.errors.length > 0) throw new Error(`the chain raised: ${h.errors.map(String).join('; ')}`);
+    return { res, calls: upstream.calls, ex: h.exchanges[0], ctx };
+  } finally {
+    await h.close();
+  }
+}
+
 /** One request over a fresh connection, with the request-target and header lines exactly as given. */
 export function sendRequest(port: number, req: TestRequest): Promise<TestResponse> {
   const headers: OutgoingHttpHeaders = { ...req.headers };

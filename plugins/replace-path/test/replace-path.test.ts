@@ -2,31 +2,19 @@ import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import plugins from '../src/index.js';
 import {
-  buildMiddleware,
   checkExpectations,
   configErrorOf,
-  createTestContext,
-  fakeUpstream,
   findPlugin,
   loadMiddlewareCases,
-  startHarness,
+  runOnce,
   type TestRequest,
 } from '../../../test/helpers/middleware-harness.js';
 
 const plugin = findPlugin(plugins, 'replacePath');
 
 async function run(config: Record<string, unknown>, request: TestRequest) {
-  const ctx = createTestContext();
-  const mw = await buildMiddleware(plugin, config, ctx);
-  const upstream = fakeUpstream({ status: 200 });
-  const h = await startHarness({ middlewares: mw, terminal: upstream.handler });
-  try {
-    const res = await h.request(request);
-    assert.deepEqual(h.errors, []);
-    return { res, calls: upstream.calls, warnings: ctx.warnings };
-  } finally {
-    await h.close();
-  }
+  const { res, calls, ctx } = await runOnce(plugin, config, request);
+  return { res, calls, warnings: ctx.warnings };
 }
 
 describe('replacePath conformance (middlewares.json)', () => {

@@ -3,29 +3,19 @@ import assert from 'node:assert/strict';
 import plugins from '../src/index.js';
 import { isCleanPath } from '@portico/sdk';
 import {
-  buildMiddleware,
   checkExpectations,
   configErrorOf,
-  fakeUpstream,
   findPlugin,
   loadMiddlewareCases,
-  startHarness,
+  runOnce,
   type TestRequest,
 } from '../../../test/helpers/middleware-harness.js';
 
 const plugin = findPlugin(plugins, 'stripPrefixRegex');
 
 async function run(config: Record<string, unknown>, request: TestRequest) {
-  const mw = await buildMiddleware(plugin, config);
-  const upstream = fakeUpstream({ status: 200 });
-  const h = await startHarness({ middlewares: mw, terminal: upstream.handler });
-  try {
-    const res = await h.request(request);
-    assert.deepEqual(h.errors, []);
-    return { res, calls: upstream.calls };
-  } finally {
-    await h.close();
-  }
+  const { res, calls } = await runOnce(plugin, config, request);
+  return { res, calls };
 }
 
 describe('stripPrefixRegex conformance (middlewares.json)', () => {

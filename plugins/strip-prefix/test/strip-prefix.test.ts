@@ -3,30 +3,18 @@ import assert from 'node:assert/strict';
 import plugins from '../src/index.js';
 import { decodePathBytes, encodedPrefixLen, isCleanPath, prefixBytes } from '@portico/sdk';
 import {
-  buildMiddleware,
   checkExpectations,
-  createTestContext,
-  fakeUpstream,
   findPlugin,
   loadMiddlewareCases,
-  startHarness,
+  runOnce,
   type TestRequest,
 } from '../../../test/helpers/middleware-harness.js';
 
 const plugin = findPlugin(plugins, 'stripPrefix');
 
 async function run(config: Record<string, unknown>, request: TestRequest) {
-  const ctx = createTestContext();
-  const mw = await buildMiddleware(plugin, config, ctx);
-  const upstream = fakeUpstream({ status: 200 });
-  const h = await startHarness({ middlewares: mw, terminal: upstream.handler });
-  try {
-    const res = await h.request(request);
-    assert.deepEqual(h.errors, []);
-    return { res, calls: upstream.calls, warnings: ctx.warnings };
-  } finally {
-    await h.close();
-  }
+  const { res, calls, ctx } = await runOnce(plugin, config, request);
+  return { res, calls, warnings: ctx.warnings };
 }
 
 describe('stripPrefix conformance (middlewares.json)', () => {
