@@ -5,6 +5,8 @@ import rateLimit from '@portico/plugin-rate-limit';
 import retry from '@portico/plugin-retry';
 import stripPrefix from '@portico/plugin-strip-prefix';
 import headers from '@portico/plugin-headers';
+import digestAuth from '@portico/plugin-digest-auth';
+import buffering from '@portico/plugin-buffering';
 import addPrefix from '@portico/plugin-add-prefix';
 import replacePath from '@portico/plugin-replace-path';
 import replacePathRegex from '@portico/plugin-replace-path-regex';
@@ -23,7 +25,9 @@ export const standardPlugins: Plugin[] = [
   ...providerFile,
   ...addPrefix,
   ...basicAuth,
+  ...buffering,
   ...contentType,
+  ...digestAuth,
   ...headers,
   ...inFlightReq,
   ...ipAllowList,
