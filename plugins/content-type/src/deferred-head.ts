@@ -5,7 +5,7 @@ import { detectContentType } from './sniff.js';
  * Holds back a response head that has no Content-Type until the first body bytes are written, then sets the
  * type Go's server would sniff from them (what `net/http` does when a handler leaves Content-Type unset).
  * An empty body gets no type. Works on the one ServerResponse instance: its writeHead/write/end/flushHeaders
- * are shadowed until the head goes out, then the prototype's methods are back.
+ * are shadowed until the head goes out, then whatever was there before is back.
  */
 interface Writable {
   writeHead(status: number, headers?: OutgoingHttpHeaders): unknown;
@@ -24,12 +24,15 @@ export function sniffOnFirstWrite(response: ServerResponse): void {
   const res = response as unknown as Writable & Record<string, unknown>;
   let head: { status: number; headers: OutgoingHttpHeaders } | null = null;
 
-  const shadowed = res as Partial<Writable>;
+  // Put back exactly what was there (an own override by another layer, or nothing), so layers stack in any order.
+  const names = ['writeHead', 'write', 'end', 'flushHeaders'] as const;
+  const previous = names.map((n) => Object.getOwnPropertyDescriptor(res, n));
   const restore = () => {
-    delete shadowed.writeHead;
-    delete shadowed.write;
-    delete shadowed.end;
-    delete shadowed.flushHeaders;
+    names.forEach((n, i) => {
+      const d = previous[i];
+      if (d === undefined) delete res[n];
+      else Object.defineProperty(res, n, d);
+    });
   };
   const sendHead = (chunk: unknown, encoding: unknown) => {
     restore();
