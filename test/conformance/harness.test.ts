@@ -64,7 +64,7 @@ describe('runSuite with rules.json-shaped cases (fake portico)', () => {
 describe('runSuite with middlewares.json-shaped cases (fake portico)', () => {
   const base = { source: 'x', config: {}, request: { method: 'GET', path: '/p' } };
   const cases: (MiddlewareCase & { want: Outcome })[] = [
-    { ...base, id: 'a', desc: 'not implemented', middleware: 'compress', expect: { status: 200 }, want: 'notImplemented' },
+    { ...base, id: 'a', desc: 'not implemented', middleware: 'noSuchMiddleware', expect: { status: 200 }, want: 'notImplemented' },
     { ...base, id: 'b', desc: 'component', middleware: 'rateLimit', request: null, component: 'ratelimiter.New', expect: { maxDelay: '1ms' }, want: 'component' },
     { ...base, id: 'c', desc: 'wire checks pass through the fake', middleware: 'headers', expect: { status: 200, upstreamPath: '/p', upstreamHost: 'example.com' }, want: 'pass' },
     { ...base, id: 'd', desc: 'backend answer forwarded', middleware: 'headers', backend: { status: 201, body: 'hi' }, expect: { status: 201, body: 'hi' }, want: 'pass' },

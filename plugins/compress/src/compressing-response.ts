@@ -106,7 +106,7 @@ export function interceptBody(opts: InterceptOptions): void {
     for (const b of buffered) encoder.stream.write(b);
     buffered = [];
     bufferedLen = 0;
-    // mutated2
+    if (streaming) encoder.flush();
   };
 
   /** The body ended below minSize: the response goes out untouched (with its length, now known). */
@@ -159,7 +159,7 @@ export function interceptBody(opts: InterceptOptions): void {
     }
     const enc: Encoder = encoder;
     const ok = data.length === 0 || enc.stream.write(data);
-    // mutated
+    if (streaming) enc.flush();
     return ok && !response.writableNeedDrain;
   };
 

@@ -1,4 +1,4 @@
-import type { OutgoingHttpHeaders } from 'node:http';
+import type { OutgoingHttpHeader, OutgoingHttpHeaders } from 'node:http';
 
 /**
  * Case-insensitive access to a response head about to be written. The relay and `respond()` use lower-case
@@ -45,5 +45,6 @@ export function addVaryAcceptEncoding(headers: OutgoingHttpHeaders): void {
     }
   }
   deleteHeader(headers, 'vary');
-  headers.vary = [...values, 'Accept-Encoding'] as unknown as string; // Node writes an array as repeated lines
+  // An array goes out as repeated lines, as Go's Header.Add writes them (@types/node types `vary` as a string only).
+  (headers as Record<string, OutgoingHttpHeader>).vary = [...values, 'Accept-Encoding'];
 }

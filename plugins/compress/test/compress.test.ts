@@ -168,6 +168,8 @@ describe('compress: protocol details', () => {
           gunzip.on('error', reject);
         });
         r.on('error', reject);
+        // Without a flush the first event would sit in the compressor until the stream ends: fail, do not hang.
+        setTimeout(() => reject(new Error('first event not received while the stream is open')), 2000).unref();
       });
       assert.equal(received.encoding, 'gzip');
       assert.equal(received.first, 'data: one\n\n');

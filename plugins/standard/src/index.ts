@@ -7,6 +7,7 @@ import stripPrefix from '@portico/plugin-strip-prefix';
 import headers from '@portico/plugin-headers';
 import digestAuth from '@portico/plugin-digest-auth';
 import buffering from '@portico/plugin-buffering';
+import compress from '@portico/plugin-compress';
 import addPrefix from '@portico/plugin-add-prefix';
 import replacePath from '@portico/plugin-replace-path';
 import replacePathRegex from '@portico/plugin-replace-path-regex';
@@ -26,6 +27,7 @@ export const standardPlugins: Plugin[] = [
   ...addPrefix,
   ...basicAuth,
   ...buffering,
+  ...compress,
   ...contentType,
   ...digestAuth,
   ...headers,
