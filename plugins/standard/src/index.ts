@@ -7,7 +7,6 @@ import stripPrefix from '@portico/plugin-strip-prefix';
 import headers from '@portico/plugin-headers';
 import digestAuth from '@portico/plugin-digest-auth';
 import buffering from '@portico/plugin-buffering';
-import compress from '@portico/plugin-compress';
 import addPrefix from '@portico/plugin-add-prefix';
 import replacePath from '@portico/plugin-replace-path';
 import replacePathRegex from '@portico/plugin-replace-path-regex';
@@ -21,13 +20,16 @@ import contentType from '@portico/plugin-content-type';
 /**
  * The standard set: the first-party plugins the `portico` command enables. They register through the same
  * hook a third-party plugin uses; nothing here is special to the kernel.
+ *
+ * `@portico/plugin-compress` is built and tested but not enabled here yet: combined with contentType on one
+ * router the two response wrappers collide (a crash was reproduced); it waits for the kernel's layered
+ * response-body API (issue #4).
  */
 export const standardPlugins: Plugin[] = [
   ...providerFile,
   ...addPrefix,
   ...basicAuth,
   ...buffering,
-  ...compress,
   ...contentType,
   ...digestAuth,
   ...headers,
