@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const suites = {
-  unit: ['core/test', 'sdk/test', ...listDirs('plugins').map((d) => `plugins/${d}/test`)],
+  unit: ['core/test', 'sdk/test', ...listDirs('plugins').map((d) => `plugins/${d}/test`), 'test/bench'],
   integration: ['test/integration'],
   conformance: ['test/conformance'],
 };
