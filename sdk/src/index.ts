@@ -46,3 +46,6 @@ export * from './path/go-replace.js';
 export * from './path/go-url.js';
 export * from './path/redirect-response.js';
 export * from './path/replaced-path-header.js';
+
+// Users of the auth middlewares (htpasswd / htdigest lines from `usersFile` and `users`).
+export { collectUserLines, usersFileLines, type UserLine } from './auth-users.js';

@@ -20,16 +20,6 @@ export function parseUserLine(line: string): UserEntry | null {
   return { name: line.slice(0, colon), hash: line.slice(colon + 1) };
 }
 
-/** Non-empty lines of a users file, trimmed, `#` comments skipped (auth.go getLinesFromFile). */
-export function usersFileLines(content: string): Array<{ line: string; lineNumber: number }> {
-  const out: Array<{ line: string; lineNumber: number }> = [];
-  content.split('\n').forEach((raw, i) => {
-    const line = raw.trim();
-    if (line !== '' && !line.startsWith('#')) out.push({ line, lineNumber: i + 1 });
-  });
-  return out;
-}
-
 export type HashKind = 'md5' | 'sha1' | 'bcrypt' | 'unmatchable';
 
 /** Checks a password (raw bytes, as Go compares them) against one stored hash. */

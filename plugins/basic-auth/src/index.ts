@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { ConfigError, defineMiddleware, s } from '@portico/sdk';
-import type { Exchange, Handler, Static } from '@portico/sdk';
+import { ConfigError, collectUserLines, defineMiddleware, s } from '@portico/sdk';
+import type { Exchange, Handler, Static, UserLine } from '@portico/sdk';
 import { parseBasicAuth } from './basic-credentials.js';
-import { compileCheck, parseUserLine, usersFileLines, type PasswordCheck, type UserEntry } from './htpasswd.js';
+import { compileCheck, parseUserLine, type PasswordCheck, type UserEntry } from './htpasswd.js';
 import { VerificationCache } from './verification-cache.js';
 
 /**
@@ -46,7 +45,7 @@ interface Prepared {
 /** go-http-auth's NormalHeaders.UnauthResponse. */
 const UNAUTHORIZED_BODY = Buffer.from('401 Unauthorized\n');
 
-function parseAll(lines: Array<{ line: string; path: string; where: string }>): UserSource[] {
+function parseAll(lines: UserLine[]): UserSource[] {
   return lines.map(({ line, path, where }) => {
     const entry = parseUserLine(line);
     // The line holds a password hash: the message says what is wrong without quoting it.
@@ -61,19 +60,7 @@ export const basicAuth = defineMiddleware<typeof schema, Prepared>({
   schema,
 
   async provision(config: Static<typeof schema>): Promise<Prepared> {
-    const lines: Array<{ line: string; path: string; where: string }> = [];
-    const file = config.usersFile ?? '';
-    if (file !== '') {
-      let content: string;
-      try {
-        content = await readFile(file, 'utf8');
-      } catch (err) {
-        throw new ConfigError(`cannot read users file ${JSON.stringify(file)}: ${(err as Error).message}`, 'usersFile');
-      }
-      for (const { line, lineNumber } of usersFileLines(content)) lines.push({ line, path: 'usersFile', where: `${file} line ${lineNumber}` });
-    }
-    // Traefik appends `users` after the file's lines: for a name in both, the later (`users`) entry wins.
-    (config.users ?? []).forEach((line, i) => lines.push({ line, path: `users[${i}]`, where: `users[${i}]` }));
+    const lines = await collectUserLines(config);
     return {
       users: parseAll(lines),
       realm: config.realm === undefined || config.realm === '' ? 'traefik' : config.realm,

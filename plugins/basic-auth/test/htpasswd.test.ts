@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { md5 } from '../src/md5.js';
 import { md5Crypt } from '../src/md5-crypt.js';
-import { compileCheck, hashKind, parseUserLine, usersFileLines } from '../src/htpasswd.js';
+import { compileCheck, hashKind, parseUserLine } from '../src/htpasswd.js';
+import { usersFileLines } from '@portico/sdk';
 import { parseBasicAuth } from '../src/basic-credentials.js';
 import { VerificationCache } from '../src/verification-cache.js';
 

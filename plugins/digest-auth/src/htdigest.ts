@@ -14,12 +14,3 @@ export function parseDigestLine(line: string): DigestUser | null {
   return { key: `${parts[0]}:${parts[1]}`, ha1: parts[2] };
 }
 
-/** Non-empty lines of a users file, trimmed, `#` comments skipped (Traefik auth.go getLinesFromFile). */
-export function usersFileLines(content: string): Array<{ line: string; lineNumber: number }> {
-  const out: Array<{ line: string; lineNumber: number }> = [];
-  content.split('\n').forEach((raw, i) => {
-    const line = raw.trim();
-    if (line !== '' && !line.startsWith('#')) out.push({ line, lineNumber: i + 1 });
-  });
-  return out;
-}

@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { ConfigError, defineMiddleware, s } from '@portico/sdk';
+import { ConfigError, collectUserLines, defineMiddleware, s } from '@portico/sdk';
 import type { Exchange, Handler, Static } from '@portico/sdk';
 import { checkDigest } from './check-digest.js';
 import { digestAuthParams } from './digest-params.js';
-import { parseDigestLine, usersFileLines } from './htdigest.js';
+import { parseDigestLine } from './htdigest.js';
 import { NonceStore } from './nonce-store.js';
 
 /**
@@ -46,19 +45,7 @@ export const digestAuth = defineMiddleware<typeof schema, Prepared>({
   schema,
 
   async provision(config: Static<typeof schema>): Promise<Prepared> {
-    const lines: Array<{ line: string; path: string; where: string }> = [];
-    const file = config.usersFile ?? '';
-    if (file !== '') {
-      let content: string;
-      try {
-        content = await readFile(file, 'utf8');
-      } catch (err) {
-        throw new ConfigError(`cannot read users file ${JSON.stringify(file)}: ${(err as Error).message}`, 'usersFile');
-      }
-      for (const { line, lineNumber } of usersFileLines(content)) lines.push({ line, path: 'usersFile', where: `${file} line ${lineNumber}` });
-    }
-    // Traefik appends `users` after the file's lines: for an entry in both, the later (`users`) one wins.
-    (config.users ?? []).forEach((line, i) => lines.push({ line, path: `users[${i}]`, where: `users[${i}]` }));
+    const lines = await collectUserLines(config);
     const secrets = new Map<string, string>();
     for (const { line, path, where } of lines) {
       const entry = parseDigestLine(line);
