@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { createHooks, type Hooks } from './hooks.js';
 import { PluginRegistry } from './plugin/registry.js';
@@ -26,6 +27,16 @@ export interface KernelOptions {
   version: string;
   /** Registers plugins (first-party and third-party) before anything starts. */
   plugins?: (registry: PluginRegistry) => void;
+}
+
+/** serversTransport.rootCAs entries are PEM content or a file path (Traefik's FileOrContent). */
+function readCa(entry: string): string {
+  if (entry.includes('-----BEGIN')) return entry;
+  try {
+    return readFileSync(entry, 'utf8');
+  } catch (err) {
+    throw new Error(`serversTransport.rootCAs: cannot read ${JSON.stringify(entry)}: ${(err as Error).message}`);
+  }
 }
 
 const ms = (d: string | number | undefined, fallback = 0) => (d === undefined ? fallback : parseDuration(d));
@@ -59,6 +70,7 @@ export class Portico {
       dialTimeoutMs: ms(st?.forwardingTimeouts?.dialTimeout, DEFAULT_TRANSPORT.dialTimeoutMs),
       responseHeaderTimeoutMs: ms(st?.forwardingTimeouts?.responseHeaderTimeout, 0),
       idleConnTimeoutMs: ms(st?.forwardingTimeouts?.idleConnTimeout, DEFAULT_TRANSPORT.idleConnTimeoutMs),
+      ca: (st?.rootCAs ?? []).map((entry) => readCa(entry)),
     };
   }
 

@@ -16,7 +16,13 @@ export interface ValidationReport {
  */
 export async function validateConfiguration(loaded: LoadedStaticConfig, plugins: (r: PluginRegistry) => void, version: string): Promise<ValidationReport> {
   const issues: ConfigIssue[] = [...loaded.issues];
-  const kernel = new Portico({ config: loaded.config, baseDir: loaded.baseDir, log: pino({ level: 'silent' }), version, plugins });
+  let kernel: Portico;
+  try {
+    kernel = new Portico({ config: loaded.config, baseDir: loaded.baseDir, log: pino({ level: 'silent' }), version, plugins });
+  } catch (err) {
+    issues.push({ path: '', message: (err as Error).message, severity: 'error' });
+    return { issues, summary: { entryPoints: Object.keys(loaded.config.entryPoints ?? {}).length, providers: [], routers: 0, services: 0, middlewares: 0 } };
+  }
   const snapshots = new Map<string, ProviderSnapshot>();
   const providers: string[] = [];
   for (const [name, cfg] of Object.entries(loaded.config.providers ?? {})) {

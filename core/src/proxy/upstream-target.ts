@@ -1,3 +1,4 @@
+import { rootCertificates } from 'node:tls';
 import { Pool, type Dispatcher } from 'undici';
 
 /** Where one load-balancer server sends requests: its origin, Host value, path prefix and connection pool. */
@@ -22,6 +23,8 @@ export interface TransportOptions {
   idleConnTimeoutMs: number;
   /** Skip TLS verification to https upstreams. */
   insecureSkipVerify: boolean;
+  /** Extra CA certificates (PEM) trusted for https upstreams, on top of Node's bundled roots. */
+  ca?: string[];
 }
 
 export const DEFAULT_TRANSPORT: TransportOptions = {
@@ -45,12 +48,17 @@ export class PoolCache {
   }
 
   get(origin: string, transport: TransportOptions): Dispatcher {
-    const key = `${origin}|${transport.dialTimeoutMs}|${transport.responseHeaderTimeoutMs}|${transport.idleConnTimeoutMs}|${transport.insecureSkipVerify}`;
+    const key = `${origin}|${transport.dialTimeoutMs}|${transport.responseHeaderTimeoutMs}|${transport.idleConnTimeoutMs}|${transport.insecureSkipVerify}|${transport.ca?.length ?? 0}`;
     this.inUse.add(key);
     let pool = this.pools.get(key);
     if (pool === undefined) {
       pool = new Pool(origin, {
-        connect: { timeout: transport.dialTimeoutMs, rejectUnauthorized: !transport.insecureSkipVerify },
+        connect: {
+          timeout: transport.dialTimeoutMs,
+          rejectUnauthorized: !transport.insecureSkipVerify,
+          // Setting `ca` replaces Node's roots, so they are kept alongside the configured ones.
+          ...(transport.ca?.length ? { ca: [...rootCertificates, ...transport.ca] } : {}),
+        },
         headersTimeout: transport.responseHeaderTimeoutMs,
         bodyTimeout: 0,
         keepAliveTimeout: Math.min(transport.idleConnTimeoutMs, 4_000),

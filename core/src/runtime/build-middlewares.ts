@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { MiddlewareFactory } from '../http/exchange.js';
 import { ConfigError } from '../plugin/types.js';
 import { errorOf, type DynamicModel } from './model.js';
-import { elementContext, type CleanupList, type StatePool } from './element-context.js';
+import { CleanupList, elementContext, type StatePool } from './element-context.js';
 
 /**
  * Runs each middleware element through its plugin's lifecycle (provision → validate → build). A failing step
@@ -19,7 +19,7 @@ export async function buildMiddlewares(
   for (const [name, rec] of model.middlewares) {
     const mw = rec.config;
     if (mw === undefined) continue;
-    const own: CleanupList = new (cleanups.constructor as new () => CleanupList)();
+    const own = new CleanupList();
     const ctx = elementContext(name, rec.provider, log, pool, own);
     const base = `http.middlewares.${name.slice(0, name.lastIndexOf('@'))}.${mw.type}`;
     try {

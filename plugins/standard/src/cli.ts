@@ -66,7 +66,13 @@ export async function runCli(argv: string[], io = { out: console.log, err: conso
   }
   const log = createLogger({ ...loaded.config.log, filePath: loaded.config.log.filePath || undefined });
   for (const w of loaded.issues) log.warn(formatIssue(w));
-  const kernel = new Portico({ config: loaded.config, baseDir: loaded.baseDir, log, version: VERSION, plugins: registerStandard });
+  let kernel: Portico;
+  try {
+    kernel = new Portico({ config: loaded.config, baseDir: loaded.baseDir, log, version: VERSION, plugins: registerStandard });
+  } catch (err) {
+    io.err(`portico: ${(err as Error).message}`);
+    return 1;
+  }
   try {
     await kernel.start();
   } catch (err) {

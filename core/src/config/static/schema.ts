@@ -26,7 +26,7 @@ const serversTransportSchema = s.object(
       description: 'Extra CA certificates trusted for backend servers: PEM file paths or PEM contents.',
       default: [],
     }),
-    maxIdleConnsPerHost: s.integer({ description: 'Most idle keep-alive connections kept per backend server.', default: 200 }),
+    maxIdleConnsPerHost: s.integer({ description: 'Most idle keep-alive connections kept per backend server. Accepted for compatibility; undici\'s pools keep idle connections until idleConnTimeout without a separate cap.', default: 200 }),
     forwardingTimeouts: s.object(
       {
         dialTimeout: s.duration({ description: 'Longest time to open a connection to a backend server. 0 means no limit.', default: '30s' }),
