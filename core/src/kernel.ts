@@ -191,6 +191,7 @@ export class Portico {
           idleTimeoutMs: ms(t?.idleTimeout, 180_000),
           maxHeaderBytes: ep.http?.maxHeaderBytes ?? 1048576,
           keepAliveMaxRequests: ep.transport?.keepAliveMaxRequests ?? 0,
+          sanitizePath: ep.http?.sanitizePath ?? true,
           log: this.log,
         },
         routerTable(internal.get(name) ?? []),

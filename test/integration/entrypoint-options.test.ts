@@ -68,4 +68,9 @@ test('entrypoint redirections, default middlewares and environment variables', a
   const res = await send(secure, 'GET', '/app/page', 'example.com');
   assert.equal(res.status, 200, 'websecure serves');
   assert.equal(upstream.received.at(-1)?.url, '/page', 'the entrypoint\'s default middleware (stripPrefix) ran');
+
+  // http.sanitizePath (default true): the path is cleaned before routing and forwarding.
+  const dirty = await send(secure, 'GET', '/app//page/../other?q=1', 'example.com');
+  assert.equal(dirty.status, 200);
+  assert.equal(upstream.received.at(-1)?.url, '/other?q=1', 'cleaned, then stripped');
 });

@@ -7,6 +7,7 @@ import { UpstreamError } from '../http/upstream-error.js';
 import { buildForwardedHeadersStage, type ForwardedHeadersOptions } from '../proxy/forwarded-headers.js';
 import { normalizeIp } from '../proxy/ip-match.js';
 import { parseListenAddress } from '../config/static/address.js';
+import { cleanPath, needsCleaning } from './sanitize-path.js';
 
 /** Published when a response is complete (access log, metrics). Subscribers pay; nobody else does. */
 export const requestEndChannel = channel('portico:request:end');
@@ -21,6 +22,8 @@ export interface HttpEntryPointOptions {
   idleTimeoutMs: number;
   maxHeaderBytes: number;
   keepAliveMaxRequests: number;
+  /** http.sanitizePath: clean `//`, `/./`, `/../` before routing (Traefik's default: true). */
+  sanitizePath: boolean;
   log: Logger;
 }
 
@@ -103,6 +106,11 @@ export class HttpEntryPoint {
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse, upgrade: Exchange['upgrade']): void {
+    if (this.opts.sanitizePath && req.url !== undefined && needsCleaning(req.url)) {
+      const q = req.url.indexOf('?');
+      const path = q === -1 ? req.url : req.url.slice(0, q);
+      if (needsCleaning(path)) req.url = cleanPath(path) + (q === -1 ? '' : req.url.slice(q));
+    }
     const clientIp = normalizeIp(req.socket.remoteAddress ?? '');
     const ex = new Exchange(req, res, this.opts.name, clientIp, this.tls, process.hrtime.bigint());
     ex.upgrade = upgrade;
