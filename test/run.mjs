@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const suites = {
   unit: ['core/test', 'sdk/test', ...listDirs('plugins').map((d) => `plugins/${d}/test`), 'test/bench'],
-  integration: ['test/integration'],
+  // Examples are tested end to end (built artefacts, real processes), so they run with the integration suite.
+  integration: ['test/integration', ...listDirs('examples').map((d) => `examples/${d}/test`)],
   conformance: ['test/conformance'],
 };
 
