@@ -8,6 +8,7 @@
  */
 import type { Exchange } from '@portico/core';
 import { ConfigError, s } from '@portico/core';
+import { isMappedV4, parseIPv4 as parseV4, parseIPv6 as parseV6 } from '@portico/core/rules';
 import type { Static } from '@sinclair/typebox';
 
 export const ipStrategySchema = s.object(
@@ -64,73 +65,10 @@ interface Addr {
   is6: boolean;
 }
 
-function parseIPv4(str: string): Uint8Array | null {
-  const parts = str.split('.');
-  if (parts.length !== 4) return null;
-  const out = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    const p = parts[i];
-    if (p.length === 0 || p.length > 3 || (p.length > 1 && p[0] === '0')) return null;
-    let n = 0;
-    for (let j = 0; j < p.length; j++) {
-      const c = p.charCodeAt(j) - 48;
-      if (c < 0 || c > 9) return null;
-      n = n * 10 + c;
-    }
-    if (n > 255) return null;
-    out[i] = n;
-  }
-  return out;
-}
-
-const HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
-
-/** 16-bit words of a colon-separated run; the last one may be dotted IPv4 (two words) when allowed. */
-function ipv6Words(part: string, allowV4Last: boolean): number[] | null {
-  if (part === '') return [];
-  const groups = part.split(':');
-  const words: number[] = [];
-  for (let i = 0; i < groups.length; i++) {
-    const g = groups[i];
-    if (allowV4Last && i === groups.length - 1 && g.includes('.')) {
-      const v4 = parseIPv4(g);
-      if (v4 === null) return null;
-      words.push((v4[0] << 8) | v4[1], (v4[2] << 8) | v4[3]);
-    } else if (HEX_GROUP.test(g)) {
-      words.push(parseInt(g, 16));
-    } else {
-      return null;
-    }
-  }
-  return words;
-}
-
-function parseIPv6(str: string): Uint8Array | null {
-  const dbl = str.indexOf('::');
-  let words: number[] | null;
-  if (dbl === -1) {
-    words = ipv6Words(str, true);
-    if (words === null || words.length !== 8) return null;
-  } else {
-    if (str.indexOf('::', dbl + 1) !== -1) return null;
-    const head = ipv6Words(str.slice(0, dbl), false);
-    const tail = ipv6Words(str.slice(dbl + 2), true);
-    // "::" stands for at least one group of zeros.
-    if (head === null || tail === null || head.length + tail.length > 7) return null;
-    words = [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
-  }
-  const out = new Uint8Array(16);
-  for (let i = 0; i < 8; i++) {
-    out[i * 2] = words[i] >> 8;
-    out[i * 2 + 1] = words[i] & 0xff;
-  }
-  return out;
-}
-
-function isV4Mapped(b: Uint8Array): boolean {
-  for (let i = 0; i < 10; i++) if (b[i] !== 0) return false;
-  return b[10] === 0xff && b[11] === 0xff;
-}
+// Byte-level parsing is the rules' (Go's net semantics, one implementation for ClientIP and the middlewares).
+const parseIPv4 = (str: string): Uint8Array | null => parseV4(str) ?? null;
+const parseIPv6 = (str: string): Uint8Array | null => parseV6(str) ?? null;
+const isV4Mapped = isMappedV4;
 
 /** Parses an IP address (IPv4, or IPv6 with an optional zone when `allowZone`); null when invalid. */
 function parseAddr(str: string, allowZone: boolean): Addr | null {

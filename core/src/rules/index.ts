@@ -34,5 +34,5 @@ export { defaultPriority, domainsFromRule, compareRoutes, sortRoutes, type Prior
 export { domainMatchesHostExpression, doubleWildcardPenalty } from './host-expression.js';
 // Building blocks other rule languages (TCP HostSNI/ALPN, middlewares) reuse.
 export { compileGoRegexp, translateGoRegexp, GoRegexpError } from './go-regexp.js';
-export { IpChecker, parseIp, parseCidr, remoteAddrIp, splitHostPort } from './ip.js';
+export { IpChecker, parseIp, parseCidr, parseIPv4, parseIPv6, isMappedV4, remoteAddrIp, splitHostPort } from './ip.js';
 export { hostIndexKeys, hostKey } from './host-keys.js';

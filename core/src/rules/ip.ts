@@ -8,7 +8,8 @@ export interface ParsedIp {
   bytes: Uint8Array;
 }
 
-function parseIPv4(s: string): Uint8Array | undefined {
+/** Go's dotted IPv4 (no leading zeros, no empty fields) as 4 bytes. Shared with the sdk's source criteria. */
+export function parseIPv4(s: string): Uint8Array | undefined {
   const parts = s.split('.');
   if (parts.length !== 4) return undefined;
   const out = new Uint8Array(4);
@@ -23,7 +24,8 @@ function parseIPv4(s: string): Uint8Array | undefined {
   return out;
 }
 
-function parseIPv6(s: string): Uint8Array | undefined {
+/** IPv6 text (no zone, no brackets; a trailing dotted IPv4 allowed) as 16 bytes. */
+export function parseIPv6(s: string): Uint8Array | undefined {
   if (s.includes('%')) return undefined; // zones are not accepted
   const out = new Uint8Array(16);
   let head = s;
@@ -66,7 +68,8 @@ function parseIPv6(s: string): Uint8Array | undefined {
   return out;
 }
 
-const isMappedV4 = (b: Uint8Array) => b.length === 16 && b.slice(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff;
+/** True for ::ffff:a.b.c.d (which Go treats as IPv4). */
+export const isMappedV4 = (b: Uint8Array): boolean => b.length === 16 && b.slice(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff;
 
 /** Go's net.ParseIP (strict): dotted IPv4 or IPv6, no zone, no brackets. */
 export function parseIp(s: string): ParsedIp | undefined {
