@@ -46,6 +46,7 @@ export * from './path/go-replace.js';
 export * from './path/go-url.js';
 export * from './path/redirect-response.js';
 export * from './path/replaced-path-header.js';
+export * from './path/request-url.js';
 
 // Users of the auth middlewares (htpasswd / htdigest lines from `usersFile` and `users`).
 export { collectUserLines, usersFileLines, type UserLine } from './auth-users.js';

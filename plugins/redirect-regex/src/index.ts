@@ -2,7 +2,7 @@ import { ConfigError, GoRegexpError, defineMiddleware, s } from '@portico/sdk';
 import type { Exchange, Handler } from '@portico/sdk';
 import { compileGoReplacer, type GoReplacer } from '@portico/sdk';
 import { goURLString, headerSafe } from '@portico/sdk';
-import { redirectStatus, sendRedirect, sendUnparsable } from '@portico/sdk';
+import { redirectStatus, requestUrlParts, sendRedirect, sendUnparsable } from '@portico/sdk';
 
 /**
  * redirectRegex (Traefik pkg/middlewares/redirect): rebuilds the request URL as Traefik does
@@ -18,25 +18,10 @@ const schema = s.object({
   permanent: s.optional(s.boolean({ default: false, description: 'Send a permanent redirect (301, or 308 for methods other than GET) instead of 302/307.' })),
 });
 
-/** Traefik's uriRegexp: the parts of an absolute-form request-target. */
-const ABSOLUTE_TARGET = /^(https?):\/\/(\[[\w:.]+\]|[\w._-]+)?(:\d+)?(.*)$/;
-
-/** Traefik's rawURL: the request URL as the regex sees it. */
+/** Traefik's rawURL: the request URL as the regex sees it (the Host header as is, no default-port removal). */
 export function rawRequestURL(ex: Exchange): string {
-  const requestURI = ex.pathAndQuery;
-  let scheme = 'http';
-  let host = ex.host;
-  let port = '';
-  let uri = requestURI;
-  const m = ABSOLUTE_TARGET.exec(requestURI);
-  if (m !== null) {
-    scheme = m[1];
-    if (m[2] !== undefined && m[2] !== '') host = m[2];
-    if (m[3] !== undefined && m[3] !== '') port = m[3];
-    uri = m[4];
-  }
-  if (ex.tls) scheme = 'https';
-  return `${scheme}://${host}${port}${uri}`;
+  const u = requestUrlParts(ex, ex.host, '');
+  return `${u.scheme}://${u.host}${u.port}${u.uri}`;
 }
 
 function compile(regex: string, replacement: string): GoReplacer {

@@ -2,7 +2,7 @@ import { ConfigError, defineMiddleware, s } from '@portico/sdk';
 import type { Exchange, Handler, MiddlewareFactory } from '@portico/sdk';
 import { compileGoReplacer } from '@portico/sdk';
 import { goURLString, headerSafe } from '@portico/sdk';
-import { redirectStatus, sendRedirect, sendUnparsable } from '@portico/sdk';
+import { redirectStatus, requestUrlParts, sendRedirect, sendUnparsable } from '@portico/sdk';
 
 /**
  * redirectScheme (Traefik pkg/middlewares/redirect): redirects to `scheme` (and `port`) when the request URL
@@ -26,8 +26,7 @@ export interface RedirectSchemeOptions {
   forcePermanentRedirect?: boolean;
 }
 
-/** Traefik's uriRegexp (request side) and uriPattern (rewrite side). */
-const ABSOLUTE_TARGET = /^(https?):\/\/(\[[\w:.]+\]|[\w._-]+)?(:\d+)?(.*)$/;
+/** Traefik's uriPattern (rewrite side). */
 const URI_PATTERN = '^(https?:\\/\\/)?(\\[[\\w:.]+\\]|[\\w\\._-]+)?(:\\d+)?(.*)$';
 
 /** `net.SplitHostPort` on the Host header: [host, ':port'], or [Host, ''] when it has no valid port part. */
@@ -56,18 +55,8 @@ function firstValue(v: string | string[] | undefined): string {
 
 /** Traefik's clientRequestURL: the URL the client used, as far as this hop can tell. */
 export function clientRequestURL(ex: Exchange): string {
-  const requestURI = ex.pathAndQuery;
-  let scheme = 'http';
-  let [host, port] = splitHost(ex.host);
-  let uri = requestURI;
-  const m = ABSOLUTE_TARGET.exec(requestURI);
-  if (m !== null) {
-    scheme = m[1];
-    if (m[2] !== undefined && m[2] !== '') host = m[2];
-    if (m[3] !== undefined && m[3] !== '') port = m[3];
-    uri = m[4];
-  }
-  if (ex.tls) scheme = 'https';
+  const [hostOnly, hostPort] = splitHost(ex.host);
+  let { scheme, host, port, uri } = requestUrlParts(ex, hostOnly, hostPort);
   const proto = firstValue(ex.headers['x-forwarded-proto']).toLowerCase();
   // A previous hop may say ws/wss for an upgrade request; only http/https make sense here. Other values are ignored.
   if (proto === 'http' || proto === 'ws') scheme = 'http';
