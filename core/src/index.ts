@@ -2,6 +2,10 @@
 export { Exchange, statusText } from './http/exchange.js';
 export type { Handler, MiddlewareFactory, ResponseModifier } from './http/exchange.js';
 export { UpstreamError } from './http/upstream-error.js';
+// The per-request pipeline of an entrypoint without its server (used by @portico/sdk/testing's inject()).
+export { answerFailure } from './http/answer-failure.js';
+export { buildExchangeStarter, runHandler } from './entrypoint/request-pipeline.js';
+export type { ExchangeStarter, RequestPipelineOptions } from './entrypoint/request-pipeline.js';
 export { ConfigError } from './plugin/types.js';
 export type {
   ElementContext,
@@ -22,8 +26,10 @@ export { createHooks } from './hooks.js';
 export type { Hooks } from './hooks.js';
 export { validateConfiguration } from './validate.js';
 export type { ValidationReport } from './validate.js';
-export { loadStaticConfig } from './config/static/load.js';
-export type { LoadedStaticConfig, StaticConfigInput } from './config/static/load.js';
+export { loadStaticConfig, loadPluginSection } from './config/static/load.js';
+export type { LoadedStaticConfig, LoadedPluginSection, StaticConfigInput } from './config/static/load.js';
+export { pluginEntrySchema, pluginHostSchema, checkPluginEntries, normalizePluginEntry } from './config/static/plugins-schema.js';
+export type { PluginEntry, PluginHostConfig } from './config/static/plugins-schema.js';
 export { buildStaticSchema } from './config/static/schema.js';
 export type { StaticConfig } from './config/static/schema.js';
 export { parseCommandLine } from './cli/args.js';

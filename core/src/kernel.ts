@@ -58,6 +58,10 @@ export class Portico {
   private runtime: Runtime | undefined;
   private generation = 0;
   private stopping = false;
+  /** The snapshots of the last apply, for rebuilding the runtime when plugins change (watch mode). */
+  private lastSnapshots: Map<string, ProviderSnapshot> | undefined;
+  /** Applies run one at a time: the aggregator's and rebuild()'s. */
+  private applying: Promise<void> = Promise.resolve();
   private stopAccessLog: (() => void) | undefined;
 
   constructor(private readonly opts: KernelOptions) {
@@ -149,7 +153,25 @@ export class Portico {
   }
 
   /** Applies a new set of provider snapshots: build on the side, swap, retire the old generation. */
-  async apply(snapshots: Map<string, ProviderSnapshot>): Promise<void> {
+  apply(snapshots: Map<string, ProviderSnapshot>): Promise<void> {
+    const run = this.applying.then(() => this.applyNow(snapshots));
+    this.applying = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Rebuilds the runtime from the last applied configuration, e.g. after a plugin was re-registered (a local
+   * plugin rebuilt in watch mode). Does nothing before the first configuration or after stop().
+   */
+  rebuild(): Promise<void> {
+    // Queued like an apply, and reads the snapshots when it runs: an apply queued before it is not undone.
+    const run = this.applying.then(() => (this.lastSnapshots === undefined || this.stopping ? undefined : this.applyNow(this.lastSnapshots)));
+    this.applying = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyNow(snapshots: Map<string, ProviderSnapshot>): Promise<void> {
+    this.lastSnapshots = snapshots;
     const rt = await this.build(snapshots);
     if (rt.issues.length > 0) {
       this.hooks.configIssues.call(rt.issues);

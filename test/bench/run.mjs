@@ -30,7 +30,7 @@ import { pinning, processTree, cpuMicros, peakRssKiB } from './lib/processes.mjs
 import { runWrk } from './lib/wrk.mjs';
 import { TARGETS, porticoBin, startTarget, startUpstream } from './lib/targets.mjs';
 import { PROFILES, DEFAULT_PROFILES, QUICK_PROFILES } from './lib/profiles.mjs';
-import { summarize, renderTable } from './lib/stats.mjs';
+import { summarize, renderTable, renderAddedCost } from './lib/stats.mjs';
 
 const { values: opt } = parseArgs({
   // `pnpm bench -- --quick` may hand the literal "--" through, which parseArgs would read as "options end here".
@@ -128,7 +128,7 @@ for (const profileName of profiles) {
     }
     const rows = running.map((t) => ({ name: t.name, label: t.label, summary: summarize(samples.get(t.name)), samples: samples.get(t.name) }));
     results.profiles.push({ name: profileName, title: profile.title, skipped, rows });
-    const table = renderTable(profile, rows);
+    const table = renderTable(profile, rows) + (profile.addedCost ? renderAddedCost(profile, rows) : '');
     const note = skipped.length ? `\nNot measured (not installed or did not start): ${skipped.join(', ')}.\n` : '';
     markdown.push(`### ${profile.title}\n\n${table}\n${note}`);
     process.stdout.write(`\n### ${profile.title}\n\n${table}\n`);

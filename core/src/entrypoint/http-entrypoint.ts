@@ -2,12 +2,12 @@ import { createServer, ServerResponse, type IncomingMessage, type Server } from 
 import type { Duplex } from 'node:stream';
 import { channel } from 'node:diagnostics_channel';
 import type { Logger } from 'pino';
-import { Exchange, statusText, type Handler } from '../http/exchange.js';
-import { UpstreamError } from '../http/upstream-error.js';
-import { buildForwardedHeadersStage, type ForwardedHeadersOptions } from '../proxy/forwarded-headers.js';
+import { statusText, type Exchange, type Handler } from '../http/exchange.js';
+import { answerFailure } from '../http/answer-failure.js';
+import type { ForwardedHeadersOptions } from '../proxy/forwarded-headers.js';
 import { normalizeIp } from '../proxy/ip-match.js';
 import { parseListenAddress } from '../config/static/address.js';
-import { cleanPath, needsCleaning } from './sanitize-path.js';
+import { buildExchangeStarter, runHandler, type ExchangeStarter } from './request-pipeline.js';
 
 /** Published when a response is complete (access log, metrics). Subscribers pay; nobody else does. */
 export const requestEndChannel = channel('portico:request:end');
@@ -35,16 +35,13 @@ export class HttpEntryPoint {
   /** The current generation's router for this entrypoint. Replaced as a whole on reload. */
   handler: Handler;
   readonly server: Server;
-  private readonly forwarded: ReturnType<typeof buildForwardedHeadersStage>;
-  private readonly appendXff: boolean;
-  private readonly tls = false;
+  private readonly startExchange: ExchangeStarter;
   /** Upgraded (WebSocket) connections: node:http no longer tracks them, so shutdown must close them itself. */
   private readonly upgraded = new Set<Duplex>();
 
   constructor(private readonly opts: HttpEntryPointOptions, initial: Handler) {
     this.handler = initial;
-    this.forwarded = buildForwardedHeadersStage(opts.forwardedHeaders);
-    this.appendXff = opts.forwardedHeaders.notAppendXForwardedFor !== true;
+    this.startExchange = buildExchangeStarter({ entryPoint: opts.name, forwardedHeaders: opts.forwardedHeaders, sanitizePath: opts.sanitizePath, tls: false });
     this.server = createServer({
       requestTimeout: opts.readTimeoutMs,
       headersTimeout: opts.readTimeoutMs > 0 ? Math.min(opts.readTimeoutMs, 60_000) : 60_000,
@@ -106,36 +103,18 @@ export class HttpEntryPoint {
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse, upgrade: Exchange['upgrade']): void {
-    if (this.opts.sanitizePath && req.url !== undefined && needsCleaning(req.url)) {
-      const q = req.url.indexOf('?');
-      const path = q === -1 ? req.url : req.url.slice(0, q);
-      if (needsCleaning(path)) req.url = cleanPath(path) + (q === -1 ? '' : req.url.slice(q));
-    }
-    const clientIp = normalizeIp(req.socket.remoteAddress ?? '');
-    const ex = new Exchange(req, res, this.opts.name, clientIp, this.tls, process.hrtime.bigint());
-    ex.upgrade = upgrade;
-    ex.appendXForwardedFor = this.appendXff;
-    this.forwarded(req.headers, clientIp, this.tls);
+    const ex = this.startExchange(req, res, normalizeIp(req.socket.remoteAddress ?? ''), upgrade);
     if (this.opts.writeTimeoutMs > 0) res.setTimeout(this.opts.writeTimeoutMs, () => res.destroy());
     if (requestEndChannel.hasSubscribers) res.once('close', () => requestEndChannel.publish(ex));
-    let pending: void | Promise<void>;
-    try {
-      pending = this.handler(ex);
-    } catch (err) {
-      this.fail(ex, err);
-      return;
-    }
-    if (pending !== undefined) pending.then(undefined, (err) => this.fail(ex, err));
+    runHandler(this.handler, ex, this.fail);
   }
 
   /** Last resort for a request whose handler failed: the status the error calls for, or 500. Never a hang. */
-  private fail(ex: Exchange, err: unknown): void {
-    if (err instanceof UpstreamError) {
-      this.opts.log.debug({ err: err.message, router: ex.routerName, service: ex.serviceName }, 'upstream error');
-      ex.respond(err.status, statusText[err.status] ?? 'Error');
-      return;
+  private readonly fail = (ex: Exchange, err: unknown): void => {
+    if (answerFailure(ex, err) === 'upstream') {
+      this.opts.log.debug({ err: (err as Error).message, router: ex.routerName, service: ex.serviceName }, 'upstream error');
+    } else {
+      this.opts.log.error({ err, router: ex.routerName, path: ex.path }, 'request handler failed');
     }
-    this.opts.log.error({ err, router: ex.routerName, path: ex.path }, 'request handler failed');
-    ex.respond(500, statusText[500]);
-  }
+  };
 }

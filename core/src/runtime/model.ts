@@ -153,14 +153,40 @@ function decodeMiddleware(base: ElementRecord<MiddlewareElement>, raw: unknown, 
     return base;
   }
   const [type, options] = Object.entries(raw)[0];
+  if (type.toLowerCase() === 'plugin' && registry.middleware(type) === undefined) return decodeThirdParty(base, options, `${path}.${type}`, registry);
   const plugin = registry.middleware(type);
   if (plugin === undefined) {
     const known = [...registry.middlewares.keys()].sort().join(', ');
-    errorOf(base, `unknown middleware type "${type}" (available: ${known})`, `${path}.${type}`);
+    const plugins = registry.plugins.size > 0 ? `; enabled plugins are used as plugin.<name>: ${[...registry.plugins.keys()].sort().join(', ')}` : '';
+    errorOf(base, `unknown middleware type "${type}" (available: ${known}${plugins})`, `${path}.${type}`);
     return base;
   }
   const { value, issues } = decode(plugin.schema, options, `${path}.${type}`);
   for (const i of issues) errorOf(base, i.message, i.path);
   if (issues.length === 0) base.config = { type: plugin.type, plugin, options: value };
+  return base;
+}
+
+/**
+ * Traefik's form for third-party middlewares: `plugin: {<name>: {...options}}`, where `<name>` is the static
+ * `plugins.<name>`; the options are decoded by that plugin's schema, with paths `…plugin.<name>.<key>`.
+ */
+function decodeThirdParty(base: ElementRecord<MiddlewareElement>, raw: unknown, path: string, registry: PluginRegistry): ElementRecord<MiddlewareElement> {
+  const enabled = [...registry.plugins.keys()].sort();
+  const hint = enabled.length > 0 ? `enabled plugins: ${enabled.join(', ')}` : 'no plugin is enabled: add one to the static configuration\'s plugins section';
+  if (!isMap(raw) || Object.keys(raw).length !== 1) {
+    errorOf(base, `plugin is a map with exactly one key, the plugin's name from the static configuration (${hint})`, path);
+    return base;
+  }
+  const [name, options] = Object.entries(raw)[0];
+  const plugin = registry.plugin(name);
+  if (plugin === undefined) {
+    errorOf(base, `unknown plugin "${name}" (${hint})`, `${path}.${name}`);
+    return base;
+  }
+  const { value, issues } = decode(plugin.schema, options, `${path}.${name}`);
+  for (const i of issues) errorOf(base, i.message, i.path);
+  // The type doubles as the key path of the options (build errors are located at http.middlewares.<x>.<type>).
+  if (issues.length === 0) base.config = { type: `plugin.${name}`, plugin, options: value };
   return base;
 }

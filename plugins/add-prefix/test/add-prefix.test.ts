@@ -2,6 +2,7 @@ import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import plugins, { addPrefixTo } from '../src/index.js';
 import { escapePath, pathUnescape, validEncodedPath, wirePath } from '@portico/sdk';
+import { runCases } from '@portico/sdk/testing';
 import {
   checkExpectations,
   configErrorOf,
@@ -37,41 +38,10 @@ describe('addPrefix conformance (middlewares.json)', () => {
   }
 });
 
-describe('addPrefix', () => {
-  const cases: Array<{ desc: string; prefix: string; path: string; upstream: string }> = [
-    { desc: 'regular path', prefix: '/a', path: '/b', upstream: '/a/b' },
-    { desc: 'root path', prefix: '/a', path: '/', upstream: '/a/' },
-    { desc: 'encoded slash kept', prefix: '/a', path: '/b%2Fc', upstream: '/a/b%2Fc' },
-    { desc: 'prefix without leading slash gets one', prefix: 'api', path: '/x', upstream: '/api/x' },
-    { desc: 'query kept', prefix: '/v1', path: '/x?y=1&z', upstream: '/v1/x?y=1&z' },
-    { desc: 'prefix with a space is escaped', prefix: '/my app', path: '/x', upstream: '/my%20app/x' },
-    { desc: 'non-canonical escape in path kept', prefix: '/a', path: '/ap%69', upstream: '/a/ap%69' },
-    { desc: 'prefix needing escapes with a raw path: Go re-escapes the decoded path', prefix: '/a b', path: '/b%2Fc', upstream: '/a%20b/b/c' },
-  ];
-  for (const c of cases) {
-    test(c.desc, async () => {
-      const { res, calls } = await run({ prefix: c.prefix }, { path: c.path });
-      assert.equal(res.status, 200);
-      assert.equal(calls[0].path, c.upstream);
-    });
-  }
+// The path table and the configuration errors live in cases.yaml.
+runCases(new URL('./cases.yaml', import.meta.url), plugins);
 
-  test('addPrefixTo on an empty (fully stripped) path', () => assert.equal(addPrefixTo('/a b', ''), '/a%20b'));
-
-  const configCases: Array<{ desc: string; config: unknown; path?: string }> = [
-    { desc: 'missing prefix', config: {}, path: 'prefix' },
-    { desc: 'empty prefix', config: { prefix: '' }, path: 'prefix' },
-    { desc: 'unknown option', config: { prefix: '/a', prefixes: ['/b'] } },
-    { desc: 'wrong type', config: { prefix: ['/a'] } },
-  ];
-  for (const c of configCases) {
-    test(`config error: ${c.desc}`, async () => {
-      const err = await configErrorOf(plugin, c.config);
-      assert.ok(err !== undefined);
-      if (c.path !== undefined) assert.equal(err.path, c.path);
-    });
-  }
-});
+test('addPrefixTo on an empty (fully stripped) path', () => assert.equal(addPrefixTo('/a b', ''), '/a%20b'));
 
 describe('go-path helpers', () => {
   const escapeCases: Array<[string, string]> = [

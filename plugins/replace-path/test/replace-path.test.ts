@@ -1,9 +1,9 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import plugins from '../src/index.js';
+import { createInjector, runCases } from '@portico/sdk/testing';
 import {
   checkExpectations,
-  configErrorOf,
   findPlugin,
   loadMiddlewareCases,
   runOnce,
@@ -32,34 +32,16 @@ describe('replacePath conformance (middlewares.json)', () => {
   }
 });
 
-describe('replacePath', () => {
-  const cases: Array<{ desc: string; target: string; path: string; upstream: string; replaced: string | string[]; headers?: Record<string, string> }> = [
-    { desc: 'simple path', target: '/replacement-path', path: '/example', upstream: '/replacement-path', replaced: '/example' },
-    { desc: 'query is kept', target: '/new', path: '/old?a=1', upstream: '/new?a=1', replaced: '/old' },
-    { desc: 'escaped target sent as is', target: '/a%2Fb', path: '/x', upstream: '/a%2Fb', replaced: '/x' },
-    { desc: 'target needing escapes is escaped', target: '/a b', path: '/x', upstream: '/a%20b', replaced: '/x' },
-    { desc: 'empty target: sent as /', target: '', path: '/x', upstream: '/', replaced: '/x' },
-    { desc: 'original escaped form recorded', target: '/n', path: '/foo%2Fbar', upstream: '/n', replaced: '/foo%2Fbar' },
-    { desc: 'header added to a client one', target: '/n', path: '/x', upstream: '/n', replaced: ['/client', '/x'], headers: { 'x-replaced-path': '/client' } },
-  ];
-  for (const c of cases) {
-    test(c.desc, async () => {
-      const { res, calls } = await run({ path: c.target }, { path: c.path, headers: c.headers });
-      assert.equal(res.status, 200);
-      assert.equal(calls[0].path, c.upstream);
-      assert.deepEqual(calls[0].headers['x-replaced-path'], c.replaced);
-    });
-  }
+// The path table, the per-request error and the configuration errors live in cases.yaml.
+runCases(new URL('./cases.yaml', import.meta.url), plugins);
 
-  test('malformed escape in path: 500 per request with Go error text', async () => {
-    const { res, calls, warnings } = await run({ path: '/a%zz' }, { path: '/x' });
+test('malformed escape in path: the per-request error is logged as a warning', async () => {
+  const injector = await createInjector({ plugin: plugins, config: { path: '/a%zz' } });
+  try {
+    const res = await injector.inject({ path: '/x' });
     assert.equal(res.status, 500);
-    assert.equal(res.body, 'invalid URL escape "%zz"\n');
-    assert.equal(calls.length, 0);
-    assert.match(warnings.join(), /invalid URL escape/);
-  });
-
-  test('unknown option rejected', async () => {
-    assert.ok(await configErrorOf(plugin, { path: '/a', regex: 'x' }));
-  });
+    assert.match(injector.elements[0].context.warnings.join(), /invalid URL escape/);
+  } finally {
+    await injector.cleanup();
+  }
 });

@@ -1,6 +1,7 @@
 // Configuration files for the servers under test, written into the run's temporary directory.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { headerPlugin } from './wasm-profile.mjs';
 
 const asRoot = process.getuid?.() === 0;
 
@@ -80,8 +81,9 @@ backend be
  *   routers: N host-based routers (Host(`h<i>.bench`)); the load hits the last one
  *   middlewares: headers + stripPrefix + rateLimit (a limit never reached) on the route, the load hits /bench/…
  *   accessLog: access log on (common format) to a file
+ *   plugin: 'wasm' | 'ts': the header-setting middleware of the `wasm` profile, as a WASM module or a local TS plugin
  */
-export function porticoConfig(dir, name, { port, apiPort, upstream, routers = 0, middlewares = false, accessLog = false }) {
+export async function porticoConfig(dir, name, { port, apiPort, upstream, routers = 0, middlewares = false, accessLog = false, plugin }) {
   const dynamicFile = join(dir, `${name}-dynamic.yml`);
   const staticFile = join(dir, `${name}.yml`);
   const http = { routers: {}, services: { up: { loadBalancer: { servers: [{ url: upstream }] } } } };
@@ -100,6 +102,13 @@ export function porticoConfig(dir, name, { port, apiPort, upstream, routers = 0,
     };
     http.routers.all.middlewares = ['hdr', 'strip', 'limit'];
   }
+  const plugins = {};
+  if (plugin) {
+    const { entry, options } = await headerPlugin(dir, plugin);
+    plugins.hdr = entry;
+    http.middlewares = { ...http.middlewares, 'hdr-mw': { plugin: { hdr: options } } };
+    http.routers.all.middlewares = [...(http.routers.all.middlewares ?? []), 'hdr-mw'];
+  }
   // JSON is YAML: a 10,000-router file is written quickly and read by the same YAML loader.
   writeFileSync(dynamicFile, JSON.stringify({ http }));
   const staticConfig = {
@@ -108,6 +117,10 @@ export function porticoConfig(dir, name, { port, apiPort, upstream, routers = 0,
     api: { insecure: true },
     log: { level: 'ERROR' },
   };
+  if (plugin) {
+    staticConfig.plugins = plugins;
+    staticConfig.pluginHost = { directory: join(dir, `${name}-plugins`) };
+  }
   if (accessLog) staticConfig.accessLog = { filePath: join(dir, `${name}-access.log`) };
   writeFileSync(staticFile, JSON.stringify(staticConfig));
   return staticFile;

@@ -35,6 +35,16 @@ export const PROFILES = {
     subject: 'portico',
     ratio: 'row-over-portico',
   },
+  wasm: {
+    title: 'Header-setting middleware: none vs local TypeScript plugin vs WASM (small body)',
+    path: '/',
+    bodyBytes: 12,
+    targets: ['portico', 'portico-ts-header-mw', 'portico-wasm-header-mw'],
+    subject: 'portico',
+    ratio: 'row-over-portico',
+    // Also report CPU µs per request added over the subject (the target: ≤ 10 µs for WASM).
+    addedCost: true,
+  },
 };
 
 export const DEFAULT_PROFILES = ['small', '16k', 'routers', 'features'];

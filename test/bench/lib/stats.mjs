@@ -42,3 +42,13 @@ export function renderTable(profile, rows) {
   }
   return lines.join('\n');
 }
+
+/** For profiles with `addedCost`: CPU µs per request each row adds over the subject (medians of rounds). */
+export function renderAddedCost(profile, rows) {
+  const subject = rows.find((r) => r.name === profile.subject)?.summary;
+  if (!subject) return '';
+  const lines = rows
+    .filter((r) => r.name !== profile.subject)
+    .map((r) => `- ${r.label}: ${(r.summary.cpuPerReq - subject.cpuPerReq).toFixed(1)} µs CPU added per request`);
+  return `\n\nAdded over ${profile.subject}:\n${lines.join('\n')}\n`;
+}

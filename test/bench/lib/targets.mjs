@@ -64,6 +64,8 @@ export const TARGETS = {
   'portico-10000-routers': { label: 'Portico, 10,000 host routers', portico: { routers: 10000 }, host: 'h9999.bench' },
   'portico-3-middlewares': { label: 'Portico, headers+stripPrefix+rateLimit', portico: { middlewares: true }, prefix: '/bench' },
   'portico-access-log': { label: 'Portico, access log on', portico: { accessLog: true } },
+  'portico-ts-header-mw': { label: 'Portico + header middleware (local TS plugin)', portico: { plugin: 'ts' } },
+  'portico-wasm-header-mw': { label: 'Portico + header middleware (WASM)', portico: { plugin: 'wasm' } },
   'node-hello': { label: 'node:http hello (no proxy)', script: 'hello.mjs' },
   'node-undici': { label: 'node:http + undici (naive proxy)', script: 'undici-proxy.mjs' },
   'http-proxy': { label: 'http-proxy', script: 'http-proxy.mjs' },
@@ -79,7 +81,7 @@ export async function startTarget(name, { dir, upstream, tools, bodyBytes, path,
   let handle;
   if (t.portico) {
     const apiPort = await freePort();
-    const config = porticoConfig(dir, name, { port, apiPort, upstream: upstream.origin, ...t.portico });
+    const config = await porticoConfig(dir, name, { port, apiPort, upstream: upstream.origin, ...t.portico });
     const prof = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
     handle = startServer(name, CORE_PROXY, process.execPath, [...prof, porticoBin, `--configFile=${config}`], { cwd: dir });
   } else if (t.script === 'hello.mjs') {

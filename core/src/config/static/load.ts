@@ -8,6 +8,8 @@ import { defaultSearchDirs, findConfigFile, readConfigFile } from './file.js';
 import { FLAGS_SOURCE, parseFlags } from './flags.js';
 import { resolvePaths } from './paths.js';
 import { buildStaticSchema, type StaticConfig } from './schema.js';
+import { checkPluginEntries, normalizePluginEntry, pluginHostSchema, pluginsSchema, type DecodedPluginEntry, type PluginEntry, type PluginHostConfig } from './plugins-schema.js';
+import { s } from '../../schema/types.js';
 import { mergeInto, originOf, recordOrigins, type Origins, type RawTree } from './tree.js';
 import { removeUnsupported, UNSUPPORTED_ROOTS } from './unsupported.js';
 
@@ -51,6 +53,88 @@ export interface LoadedStaticConfig {
  */
 export function loadStaticConfig(input: StaticConfigInput, providerSchemas: Record<string, TSchema> = {}): LoadedStaticConfig {
   const schema = buildStaticSchema(providerSchemas);
+  const { tree, origins, file, issues, sources, located } = readStaticSources(input, schema);
+
+  for (const i of removeUnsupported(tree, Object.keys(providerSchemas))) issues.push(located(i.path, i.message));
+  dropDisabledSections(schema, tree);
+  const decoded = decode<StaticConfig>(schema, tree);
+  for (const i of decoded.issues) issues.push(located(i.path, withEnvHint(i.message, originOf(origins, i.path))));
+
+  const config = decoded.value;
+  const baseDir = file !== undefined ? dirname(file) : input.cwd;
+  const implicitEntryPoints = addImplicitEntryPoints(config);
+  for (const i of checkStaticConfig(config)) issues.push(located(i.path, i.message, i.severity));
+  for (const i of checkPluginEntries(config.plugins)) issues.push(located(i.path, i.message));
+  resolvePaths(schema, config, baseDir);
+
+  const result: LoadedStaticConfig = { config, baseDir, issues, sources, implicitEntryPoints };
+  if (file !== undefined) result.file = file;
+  return result;
+}
+
+export interface LoadedPluginSection {
+  /** `plugins` entries by name, decoded, paths absolute. */
+  plugins: Record<string, PluginEntry>;
+  /** `pluginHost`, with defaults; `directory` and `lockFile` absolute, `registry` absolute when a folder. */
+  pluginHost: PluginHostConfig;
+  file?: string;
+  baseDir: string;
+  /** Problems of these two sections only (the rest is checked by loadStaticConfig once plugins are loaded). */
+  issues: ConfigIssue[];
+}
+
+const pluginSectionSchema = s.object({ plugins: pluginsSchema, pluginHost: pluginHostSchema });
+
+/**
+ * First phase of start-up: reads only `plugins` and `pluginHost`, from the same file, environment and flags
+ * as loadStaticConfig, so the plugins can load before the rest is decoded — provider plugins add their own
+ * `providers.<name>` section to the schema loadStaticConfig then decodes with.
+ */
+export function loadPluginSection(input: StaticConfigInput): LoadedPluginSection {
+  const full = buildStaticSchema({});
+  const { tree, origins, file, issues: sourceIssues, located } = readStaticSources(input, full);
+  const ours = (path: string) => /^(plugins|pluginhost)(\.|\[|$)/i.test(path);
+  const issues = sourceIssues.filter((i) => ours(i.path));
+  const picked: RawTree = {};
+  for (const key of Object.keys(tree)) {
+    const lower = key.toLowerCase();
+    if (lower === 'plugins') picked.plugins = tree[key];
+    else if (lower === 'pluginhost') picked.pluginHost = tree[key];
+  }
+  const decoded = decode<{ plugins: Record<string, DecodedPluginEntry>; pluginHost: PluginHostConfig }>(pluginSectionSchema, picked);
+  for (const i of decoded.issues) issues.push(located(i.path, withEnvHint(i.message, originOf(origins, i.path))));
+  for (const i of checkPluginEntries(decoded.value.plugins)) issues.push(located(i.path, i.message));
+  const baseDir = file !== undefined ? dirname(file) : input.cwd;
+  const value = decoded.value;
+  resolvePaths(pluginSectionSchema, value, baseDir);
+  const pluginHost = value.pluginHost ?? ({} as PluginHostConfig);
+  pluginHost.registry = registryLocation(pluginHost.registry, baseDir);
+  const plugins: Record<string, PluginEntry> = {};
+  for (const [name, entry] of Object.entries(value.plugins ?? {})) if (entry !== undefined && entry !== null) plugins[name] = normalizePluginEntry(entry);
+  for (const entry of Object.values(plugins)) if (entry?.registry !== undefined) entry.registry = registryLocation(entry.registry, baseDir);
+  const result: LoadedPluginSection = { plugins, pluginHost, baseDir, issues };
+  if (file !== undefined) result.file = file;
+  return result;
+}
+
+/** A registry is a URL, or a local registry folder resolved like the other paths. */
+function registryLocation(registry: string | undefined, baseDir: string): string {
+  if (registry === undefined || registry === '') return registry ?? '';
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(registry) ? registry : resolve(baseDir, registry);
+}
+
+interface StaticSources {
+  tree: RawTree;
+  origins: Origins;
+  file?: string;
+  issues: ConfigIssue[];
+  sources: StaticSourceKind[];
+  /** An issue at `path`, located in the source that set it. */
+  located: (path: string, message: string, severity?: 'error' | 'warning') => ConfigIssue;
+}
+
+/** Reads the file, environment variables and flags, and merges them (file, then environment, then flags). */
+function readStaticSources(input: StaticConfigInput, schema: TSchema & { properties: Record<string, TSchema> }): StaticSources {
   const issues: ConfigIssue[] = [];
   const flagOrigins: Origins = new Map();
   const envOrigins: Origins = new Map();
@@ -93,21 +177,9 @@ export function loadStaticConfig(input: StaticConfigInput, providerSchemas: Reco
     const from = originOf(origins, path);
     return from === undefined ? { path, message, severity } : { file: from, path, message, severity };
   };
-
-  for (const i of removeUnsupported(tree, Object.keys(providerSchemas))) issues.push(located(i.path, i.message));
-  dropDisabledSections(schema, tree);
-  const decoded = decode<StaticConfig>(schema, tree);
-  for (const i of decoded.issues) issues.push(located(i.path, withEnvHint(i.message, originOf(origins, i.path))));
-
-  const config = decoded.value;
-  const baseDir = file !== undefined ? dirname(file) : input.cwd;
-  const implicitEntryPoints = addImplicitEntryPoints(config);
-  for (const i of checkStaticConfig(config)) issues.push(located(i.path, i.message, i.severity));
-  resolvePaths(schema, config, baseDir);
-
-  const result: LoadedStaticConfig = { config, baseDir, issues, sources, implicitEntryPoints };
-  if (file !== undefined) result.file = file;
-  return result;
+  const out: StaticSources = { tree, origins, issues, sources, located };
+  if (file !== undefined) out.file = file;
+  return out;
 }
 
 /** Unknown keys from environment variables are often names with `_`, which the convention cannot carry. */

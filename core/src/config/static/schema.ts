@@ -2,6 +2,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { s } from '../../schema/types.js';
 import { entryPointSchema } from './entrypoint-schema.js';
 import { accessLogSchema, logSchema } from './log-schema.js';
+import { pluginHostSchema, pluginsSchema } from './plugins-schema.js';
 
 /**
  * The static configuration: Traefik v3's key names and defaults (pkg/config/static/static_config.go and
@@ -95,6 +96,8 @@ function rootSchema(providers: ReturnType<typeof providersSchema>) {
       log: logSchema,
       accessLog: s.optional(accessLogSchema),
       core: coreSchema,
+      plugins: pluginsSchema,
+      pluginHost: pluginHostSchema,
     },
     { description: 'Portico static configuration.' },
   );

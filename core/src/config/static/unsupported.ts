@@ -6,7 +6,10 @@ import type { DecodeIssue } from '../../schema/decode.js';
  * that tells them apart from typos. `*` stands for a user-chosen name (an entry point name).
  * Remove a line when the option is implemented (and add it to the schema).
  */
-const UNSUPPORTED: ReadonlyArray<{ path: string; note?: string }> = [
+const UNSUPPORTED: ReadonlyArray<{ path: string; note?: string; message?: string }> = [
+  // Before `experimental`: these two get their own explanation, and the rest of the section stays unsupported.
+  { path: 'experimental.plugins', message: goPluginMessage('plugins') },
+  { path: 'experimental.localPlugins', message: goPluginMessage('localPlugins') },
   { path: 'metrics', note: 'metrics are planned as an observer plugin' },
   { path: 'tracing', note: 'tracing is planned as an observer plugin' },
   { path: 'certificatesResolvers', note: 'ACME is planned as a certificate resolver plugin' },
@@ -47,6 +50,15 @@ const TRAEFIK_PROVIDERS = [
   'knative', 'rest', 'consulCatalog', 'nomad', 'ecs', 'consul', 'etcd', 'zooKeeper', 'redis', 'http',
 ];
 
+/** Traefik's Go plugins run in Yaegi, a Go interpreter; Portico cannot run them, and has its own plugin section. */
+function goPluginMessage(key: string): string {
+  return (
+    `Traefik's Go plugins (experimental.${key}, run by the Yaegi interpreter) cannot run in Portico; ` +
+    'enable a Portico plugin instead under plugins.<name> (package: an npm package with version, path: a local TypeScript file, ' +
+    'or wasm: a WebAssembly module), and keep using it in dynamic configuration as http.middlewares.<x>.plugin.<name>'
+  );
+}
+
 /** Top-level keys of the table, for callers that must recognise Traefik's roots (environment variables). */
 export const UNSUPPORTED_ROOTS: readonly string[] = UNSUPPORTED.filter((u) => !u.path.includes('.')).map((u) => u.path);
 
@@ -67,11 +79,14 @@ export function removeUnsupported(tree: Record<string, unknown>, providerPlugins
       note: `no provider plugin named "${p}" is installed`,
     })),
   ];
-  for (const { path, note } of entries) {
+  for (const { path, note, message } of entries as ReadonlyArray<{ path: string; note?: string; message?: string }>) {
     const segments = path.split('.');
     visit(tree, segments, '', (parent, key, keyPath) => {
+      const value = parent[key];
       delete parent[key];
-      issues.push({ path: keyPath, message: `not supported yet by Portico${note ? ` (${note})` : ''}` });
+      // A section emptied by the entries before it (experimental with only plugins) was already reported.
+      if (isMap(value) && Object.keys(value).length === 0 && segments.length === 1 && path === 'experimental') return;
+      issues.push({ path: keyPath, message: message ?? `not supported yet by Portico${note ? ` (${note})` : ''}` });
     });
   }
   return issues;

@@ -1,0 +1,73 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { contractTest, manifestProblems, parseRange, satisfies } from '../src/testing/index.js';
+import plugins from './fixtures/testing/plugins.js';
+
+// A plugin that keeps the contract passes it (this registers the contract suite itself).
+contractTest(plugins, { id: 'tagger', kind: 'middleware', portico: '^0.1.0', sample: { tag: 'sample' } });
+
+describe('manifest checks', () => {
+  const valid = { id: 'geoblock', kind: 'middleware', portico: '^0.1.0', sample: {} };
+  const manifestCases: Array<{ desc: string; manifest: unknown; problem?: RegExp }> = [
+    { desc: 'a valid manifest', manifest: valid },
+    { desc: 'a provider manifest', manifest: { ...valid, kind: 'provider' } },
+    { desc: 'not a map', manifest: 'geoblock', problem: /must be a map/ },
+    { desc: 'missing id', manifest: { ...valid, id: undefined }, problem: /portico\.id: required/ },
+    { desc: 'id with a space', manifest: { ...valid, id: 'geo block' }, problem: /portico\.id/ },
+    { desc: 'unknown kind', manifest: { ...valid, kind: 'resolver' }, problem: /portico\.kind: must be/ },
+    { desc: 'range that does not parse', manifest: { ...valid, portico: 'latest' }, problem: /portico\.portico: "latest" is not a version/ },
+    { desc: 'range that excludes this version', manifest: { ...valid, portico: '^2.0.0' }, problem: /does not admit the running Portico/ },
+    { desc: 'missing sample', manifest: { ...valid, sample: undefined }, problem: /portico\.sample: required/ },
+    { desc: 'unknown key', manifest: { ...valid, sampel: {} }, problem: /portico\.sampel: unknown key/ },
+  ];
+  for (const c of manifestCases) {
+    test(c.desc, () => {
+      const problems = manifestProblems(c.manifest, '0.1.0');
+      if (c.problem === undefined) assert.deepEqual(problems, []);
+      else assert.ok(problems.some((p) => c.problem!.test(p)), `got ${JSON.stringify(problems)}`);
+    });
+  }
+});
+
+describe('version ranges', () => {
+  const rangeCases: Array<[string, string, boolean]> = [
+    ['^0.1.0', '0.1.0', true],
+    ['^0.1.0', '0.1.9', true],
+    ['^0.1.0', '0.2.0', false],
+    ['^1.2.0', '1.9.0', true],
+    ['^1.2.0', '2.0.0', false],
+    ['~1.2.3', '1.2.9', true],
+    ['~1.2.3', '1.3.0', false],
+    ['>=0.1.0 <1', '0.9.9', true],
+    ['>=0.1.0 <1', '1.0.0', false],
+    ['0.x || 1.x', '1.4.0', true],
+    ['1.x', '2.0.0', false],
+    ['*', '3.1.4', true],
+    ['1.0.0 - 1.2', '1.2.7', true],
+    ['1.0.0 - 1.2', '1.3.0', false],
+    ['>= 0.1', '0.1.0', true],
+    ['=0.1.0', '0.1.1', false],
+  ];
+  for (const [range, version, want] of rangeCases) test(`${version} ${want ? 'satisfies' : 'does not satisfy'} ${range}`, () => assert.equal(satisfies(version, range), want));
+  for (const bad of ['', 'latest', '1.x.2', '^a.b', '>=1 <', 'v']) test(`"${bad}" does not parse`, () => assert.throws(() => parseRange(bad)));
+});
+
+test('a plugin that breaks the contract fails the checks that name the breakage', () => {
+  const fixture = fileURLToPath(new URL('./fixtures/testing/broken-plugin.contract.ts', import.meta.url));
+  // Without NODE_TEST_CONTEXT the child reports for itself instead of into this run.
+  const env = { ...process.env };
+  delete env.NODE_TEST_CONTEXT;
+  const run = spawnSync(process.execPath, ['--conditions=portico-source', '--import', 'tsx', '--test', '--test-reporter=tap', fixture], { encoding: 'utf8', timeout: 60_000, env });
+  const failed = [...run.stdout.matchAll(/^\s*not ok \d+ - (.*)$/gm)].map((m) => m[1]);
+  assert.notEqual(run.status, 0, 'the contract run must fail');
+  const expected = [
+    'the plugin and every option have a description (reference docs)',
+    'a GET request with the sample config is answered (not 5xx) and does not hang',
+    'the manifest is valid: id, kind, a portico range admitting this version, a sample config',
+    'the package exports the plugin the manifest names',
+  ];
+  for (const name of expected) assert.ok(failed.includes(name), `"${name}" should have failed; failed: ${JSON.stringify(failed)}`);
+  assert.match(run.stdout, /broken on every request/);
+});
