@@ -50,3 +50,6 @@ export * from './path/request-url.js';
 
 // Users of the auth middlewares (htpasswd / htdigest lines from `usersFile` and `users`).
 export { collectUserLines, usersFileLines, type UserLine } from './auth-users.js';
+
+// The `portico` manifest of plugin packages (loader and contract test share these checks).
+export * from './manifest.js';

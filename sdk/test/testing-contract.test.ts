@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { contractTest, manifestProblems, parseRange, satisfies } from '../src/testing/index.js';
+import { contractTest, manifestProblems } from '../src/testing/index.js';
 import plugins from './fixtures/testing/plugins.js';
 
 // A plugin that keeps the contract passes it (this registers the contract suite itself).
@@ -13,14 +13,14 @@ describe('manifest checks', () => {
   const manifestCases: Array<{ desc: string; manifest: unknown; problem?: RegExp }> = [
     { desc: 'a valid manifest', manifest: valid },
     { desc: 'a provider manifest', manifest: { ...valid, kind: 'provider' } },
-    { desc: 'not a map', manifest: 'geoblock', problem: /must be a map/ },
-    { desc: 'missing id', manifest: { ...valid, id: undefined }, problem: /portico\.id: required/ },
-    { desc: 'id with a space', manifest: { ...valid, id: 'geo block' }, problem: /portico\.id/ },
-    { desc: 'unknown kind', manifest: { ...valid, kind: 'resolver' }, problem: /portico\.kind: must be/ },
-    { desc: 'range that does not parse', manifest: { ...valid, portico: 'latest' }, problem: /portico\.portico: "latest" is not a version/ },
+    { desc: 'not a map', manifest: 'geoblock', problem: /field "portico" must be an object/ },
+    { desc: 'missing id', manifest: { ...valid, id: undefined }, problem: /"portico\.id" must be .*it is missing/ },
+    { desc: 'id with a space', manifest: { ...valid, id: 'geo block' }, problem: /"portico\.id" must be .*got "geo block"/ },
+    { desc: 'unknown kind', manifest: { ...valid, kind: 'resolver' }, problem: /"portico\.kind" must be one of/ },
+    { desc: 'range that does not parse', manifest: { ...valid, portico: 'latest' }, problem: /"portico\.portico" must be a semver range/ },
     { desc: 'range that excludes this version', manifest: { ...valid, portico: '^2.0.0' }, problem: /does not admit the running Portico/ },
-    { desc: 'missing sample', manifest: { ...valid, sample: undefined }, problem: /portico\.sample: required/ },
-    { desc: 'unknown key', manifest: { ...valid, sampel: {} }, problem: /portico\.sampel: unknown key/ },
+    { desc: 'missing sample', manifest: { ...valid, sample: undefined }, problem: /"portico\.sample" must be a sample configuration map/ },
+    { desc: 'unknown key', manifest: { ...valid, sampel: {} }, problem: /"portico\.sampel" is unknown/ },
   ];
   for (const c of manifestCases) {
     test(c.desc, () => {
@@ -29,29 +29,6 @@ describe('manifest checks', () => {
       else assert.ok(problems.some((p) => c.problem!.test(p)), `got ${JSON.stringify(problems)}`);
     });
   }
-});
-
-describe('version ranges', () => {
-  const rangeCases: Array<[string, string, boolean]> = [
-    ['^0.1.0', '0.1.0', true],
-    ['^0.1.0', '0.1.9', true],
-    ['^0.1.0', '0.2.0', false],
-    ['^1.2.0', '1.9.0', true],
-    ['^1.2.0', '2.0.0', false],
-    ['~1.2.3', '1.2.9', true],
-    ['~1.2.3', '1.3.0', false],
-    ['>=0.1.0 <1', '0.9.9', true],
-    ['>=0.1.0 <1', '1.0.0', false],
-    ['0.x || 1.x', '1.4.0', true],
-    ['1.x', '2.0.0', false],
-    ['*', '3.1.4', true],
-    ['1.0.0 - 1.2', '1.2.7', true],
-    ['1.0.0 - 1.2', '1.3.0', false],
-    ['>= 0.1', '0.1.0', true],
-    ['=0.1.0', '0.1.1', false],
-  ];
-  for (const [range, version, want] of rangeCases) test(`${version} ${want ? 'satisfies' : 'does not satisfy'} ${range}`, () => assert.equal(satisfies(version, range), want));
-  for (const bad of ['', 'latest', '1.x.2', '^a.b', '>=1 <', 'v']) test(`"${bad}" does not parse`, () => assert.throws(() => parseRange(bad)));
 });
 
 test('a plugin that breaks the contract fails the checks that name the breakage', () => {

@@ -2,34 +2,20 @@
 // serves a request through basicAuth and stripPrefix to a local upstream.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp } from 'node:fs/promises';
 import { join } from 'node:path';
-import { repoRoot, startPortico } from '../helpers/portico-process.js';
-import { PortReservations } from '../helpers/ports.js';
+import { repoRoot } from '../helpers/portico-process.js';
+import { runExample } from '../helpers/example-run.js';
 import { startUpstream } from '../helpers/upstream.js';
 import { waitFor } from '../helpers/poll.js';
 
 test('examples/basic: basicAuth + stripPrefix to a local upstream', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'portico-example-'));
   const upstream = await startUpstream();
-  const ports = new PortReservations();
-  const web = await ports.reserve();
-  const api = await ports.reserve();
   // The example as shipped, with the upstream port it names replaced by this test's upstream.
-  await cp(join(repoRoot, 'examples/basic'), dir, { recursive: true });
-  const dyn = await readFile(join(dir, 'dynamic.yml'), 'utf8');
-  await writeFile(join(dir, 'dynamic.yml'), dyn.replace('http://127.0.0.1:9001', upstream.url));
-  await ports.releaseAll();
-  const portico = await startPortico({
-    configFile: join(dir, 'portico.yml'),
-    apiPort: api,
-    args: [`--entryPoints.web.address=127.0.0.1:${web}`, `--entryPoints.traefik.address=127.0.0.1:${api}`],
-  });
-  t.after(async () => {
-    await portico.stop();
-    await upstream.close();
-    await rm(dir, { recursive: true, force: true });
+  const { portico, web, api } = await runExample(t, {
+    name: 'example-basic',
+    upstream,
+    prepare: (dir) => cp(join(repoRoot, 'examples/basic'), dir, { recursive: true }),
   });
   await portico.waitForRouters(1);
 

@@ -3,33 +3,19 @@
 // applied live (a broken edit keeps the previous version serving).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { repoRoot, startPortico } from '../helpers/portico-process.js';
-import { PortReservations } from '../helpers/ports.js';
+import { repoRoot } from '../helpers/portico-process.js';
+import { runExample } from '../helpers/example-run.js';
 import { startUpstream } from '../helpers/upstream.js';
 import { waitFor } from '../helpers/poll.js';
 
 test('examples/local-plugin: stamps responses, maps stack traces, reloads on edit', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'portico-local-plugin-'));
   const upstream = await startUpstream();
-  const ports = new PortReservations();
-  const web = await ports.reserve();
-  const api = await ports.reserve();
-  await cp(join(repoRoot, 'examples/local-plugin'), dir, { recursive: true, filter: (src) => !/node_modules|\.portico|[\\/]test$/.test(src) });
-  const dyn = await readFile(join(dir, 'dynamic.yml'), 'utf8');
-  await writeFile(join(dir, 'dynamic.yml'), dyn.replace('http://127.0.0.1:9001', upstream.url));
-  await ports.releaseAll();
-  const portico = await startPortico({
-    configFile: join(dir, 'portico.yml'),
-    apiPort: api,
-    args: [`--entryPoints.web.address=127.0.0.1:${web}`, `--entryPoints.traefik.address=127.0.0.1:${api}`],
-  });
-  t.after(async () => {
-    await portico.stop();
-    await upstream.close();
-    await rm(dir, { recursive: true, force: true });
+  const { portico, dir, web } = await runExample(t, {
+    name: 'local-plugin',
+    upstream,
+    prepare: (dir) => cp(join(repoRoot, 'examples/local-plugin'), dir, { recursive: true, filter: (src) => !/node_modules|\.portico|[\\/]test$/.test(src) }),
   });
   await portico.waitForRouters(1);
 

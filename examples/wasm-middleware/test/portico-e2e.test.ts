@@ -2,39 +2,27 @@
 // by the real `portico` command changes real proxied requests and responses.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startPortico } from '../../../test/helpers/portico-process.js';
-import { PortReservations } from '../../../test/helpers/ports.js';
+import { runExample } from '../../../test/helpers/example-run.js';
 import { startUpstream } from '../../../test/helpers/upstream.js';
 import { exampleModule, exampleRoot } from './support.js';
 
 test('examples/wasm-middleware: the API-key gate in front of a real upstream', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'portico-wasm-example-'));
   const upstream = await startUpstream((req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain', 'x-upstream': 'yes' });
     res.end(`upstream saw ${req.url}`);
   });
-  const ports = new PortReservations();
-  const web = await ports.reserve();
-  const api = await ports.reserve();
   // The example as shipped, with its upstream replaced by this test's.
-  await mkdir(join(dir, 'build'));
-  await writeFile(join(dir, 'build', 'middleware.wasm'), await exampleModule());
-  await cp(join(exampleRoot, 'portico.yml'), join(dir, 'portico.yml'));
-  const dyn = await readFile(join(exampleRoot, 'dynamic.yml'), 'utf8');
-  await writeFile(join(dir, 'dynamic.yml'), dyn.replace('http://127.0.0.1:9001', upstream.url));
-  await ports.releaseAll();
-  const portico = await startPortico({
-    configFile: join(dir, 'portico.yml'),
-    apiPort: api,
-    args: [`--entryPoints.web.address=127.0.0.1:${web}`, `--entryPoints.traefik.address=127.0.0.1:${api}`],
-  });
-  t.after(async () => {
-    await portico.stop();
-    await upstream.close();
-    await rm(dir, { recursive: true, force: true });
+  const { portico, web } = await runExample(t, {
+    name: 'wasm-example',
+    upstream,
+    prepare: async (dir) => {
+      await mkdir(join(dir, 'build'));
+      await writeFile(join(dir, 'build', 'middleware.wasm'), await exampleModule());
+      await cp(join(exampleRoot, 'portico.yml'), join(dir, 'portico.yml'));
+      await cp(join(exampleRoot, 'dynamic.yml'), join(dir, 'dynamic.yml'));
+    },
   });
   const routers = await portico.waitForRouters(1);
   assert.equal(routers.find((r) => r.name.startsWith('everything'))?.status, 'enabled', JSON.stringify(routers));

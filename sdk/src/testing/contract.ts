@@ -33,16 +33,19 @@ export interface ContractOptions {
  *
  * `manifest` is the package.json (path or URL) or the manifest itself.
  */
+/** A manifest the contract can run: `sample` is required and a map. */
+type SampledManifest = PluginManifest & { sample: Record<string, unknown> };
+
 export function contractTest(plugins: Plugin | readonly Plugin[], manifest: string | URL | PluginManifest, opts: ContractOptions = {}): void {
   const list: readonly Plugin[] = Array.isArray(plugins) ? plugins : [plugins as Plugin];
-  let loaded: PluginManifest | Error;
+  let loaded: SampledManifest | Error;
   try {
     loaded = typeof manifest === 'string' || manifest instanceof URL ? readManifest(manifest instanceof URL ? fileURLToPath(manifest) : manifest) : checkManifest(manifest);
   } catch (err) {
     loaded = err as Error;
   }
   const title = loaded instanceof Error ? 'plugin contract' : `plugin contract: ${loaded.kind} ${loaded.id}`;
-  const need = (): PluginManifest => {
+  const need = (): SampledManifest => {
     if (loaded instanceof Error) throw loaded;
     return loaded;
   };

@@ -16,6 +16,5 @@ export { runCases, runCase, compareHeaders, loadCases, normalizeCases } from './
 export type { Case, CaseExpect, UpstreamExpect, CasesDocument, RunCasesOptions } from './cases.js';
 export { readManifest, checkManifest, manifestProblems, porticoVersion } from './manifest.js';
 export type { PluginManifest } from './manifest.js';
-export { parseRange, satisfies } from './version-range.js';
 export { contractTest } from './contract.js';
 export type { ContractOptions } from './contract.js';
