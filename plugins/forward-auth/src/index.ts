@@ -1,0 +1,3 @@
+import type { Plugin } from "@portico/sdk";
+
+export default [] as Plugin[];
