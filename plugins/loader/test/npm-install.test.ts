@@ -112,7 +112,7 @@ describe('resolution from each kind of source', () => {
       assert.equal(installed.name, e.package);
       assert.equal(installed.version, c.version);
       assert.equal(installed.dir, join(opts.directory, `${e.package}@${c.version}`));
-      assert.equal(installed.entryFile, join(installed.dir, 'dist', 'index.js'));
+      assert.equal(installed.entryFile, join(installed.dir, 'lib', 'index.js'));
       assert.deepEqual(installed.manifest, { id: 'fixtureHeader', kind: 'middleware', portico: '^0.1.0', sample: {} });
       const lock = await readLockfile(opts.lockFile);
       assert.deepEqual(lock.plugins.fixture, { package: e.package, version: c.version, resolved: c.resolved(), integrity: c.integrity() });
