@@ -17,7 +17,7 @@ test('plugins: entries decoded, paths resolved against the static file, pluginHo
   assert.deepEqual(r.plugins, {
     stamp: { path: join(dir, 'plugins/stamp.ts') },
     geo: { package: 'portico-plugin-geoblock', version: '^1.2.0', registry: join(dir, 'registry'), config: { country: 'FR' } },
-    waf: { wasm: join(dir, 'filters/waf.wasm'), config: { mode: 'strict' }, limits: { fuel: 5000, maxMemoryPages: 256 }, runtime: 'extism-worker' },
+    waf: { wasm: join(dir, 'filters/waf.wasm'), config: { mode: 'strict' }, limits: { fuel: 5000, maxMemoryPages: 256, timeout: '1s' }, runtime: 'extism-worker' },
   });
   assert.deepEqual(r.pluginHost, {
     directory: join(dir, '.portico/plugins'),

@@ -2,18 +2,11 @@ import { readFile } from 'node:fs/promises';
 import type { Logger } from './local/logger.js';
 import type { MiddlewarePlugin } from '@portico/sdk';
 import type { PluginEntry } from '@portico/core';
+import type { WasmMiddlewareOptions } from '@portico/plugin-wasm';
 
 /** What @portico/plugin-wasm provides (loaded lazily: a proxy with no WASM plugin never loads the host). */
 export interface WasmHostModule {
-  loadWasmMiddleware(options: {
-    name: string;
-    file: string;
-    bytes: Uint8Array;
-    config: Record<string, string>;
-    limits: { maxMemoryPages: number; fuel: number };
-    runtime: 'portico' | 'extism-worker';
-    log: Logger;
-  }): Promise<MiddlewarePlugin>;
+  loadWasmMiddleware(options: WasmMiddlewareOptions): Promise<MiddlewarePlugin>;
 }
 
 /** Defaults of the wasm-only options (documented on the static schema, applied here). */
@@ -40,7 +33,7 @@ export async function loadWasmEntry(name: string, entry: PluginEntry, log: Logge
   }
   const wasm = host ?? ((await import(WASM_HOST as string)) as WasmHostModule);
   if (typeof wasm.loadWasmMiddleware !== 'function') throw new Error(`${WASM_HOST} does not provide loadWasmMiddleware yet`);
-  return wasm.loadWasmMiddleware({
+  const options: WasmMiddlewareOptions = {
     name,
     file,
     bytes,
@@ -51,5 +44,9 @@ export async function loadWasmEntry(name: string, entry: PluginEntry, log: Logge
     },
     runtime: entry.runtime ?? WASM_DEFAULTS.runtime,
     log,
-  });
+  };
+  // Worker-runtime settings: passed only when given, the host applies its own defaults.
+  if (entry.limits?.timeout !== undefined) options.limits.timeout = entry.limits.timeout;
+  if (entry.allowedHosts !== undefined && entry.allowedHosts.length > 0) options.allowedHosts = entry.allowedHosts;
+  return wasm.loadWasmMiddleware(options);
 }

@@ -32,7 +32,7 @@ test('wasm entries: bytes, config as strings, limits and runtime defaults go to 
   };
   const entries: Record<string, PluginEntry> = {
     waf: { wasm: join(dir, 'waf.wasm'), config: { mode: 'strict', max: 3, list: ['a'] } },
-    tuned: { wasm: join(dir, 'waf.wasm'), limits: { maxMemoryPages: 2, fuel: 5 }, runtime: 'extism-worker' },
+    tuned: { wasm: join(dir, 'waf.wasm'), limits: { maxMemoryPages: 2, fuel: 5, timeout: '250ms' }, runtime: 'extism-worker', allowedHosts: ['api.example.com'] },
     failing: { wasm: join(dir, 'waf.wasm') },
     missing: { wasm: join(dir, 'nope.wasm') },
   };
@@ -40,7 +40,8 @@ test('wasm entries: bytes, config as strings, limits and runtime defaults go to 
   assert.deepEqual(loaded.map((l) => [l.name, l.source, l.plugins[0]]), [['waf', 'wasm', fakeWasmPlugin], ['tuned', 'wasm', fakeWasmPlugin]]);
   assert.deepEqual(calls[0].config, { mode: 'strict', max: '3', list: '["a"]' });
   assert.deepEqual([calls[0].limits, calls[0].runtime], [{ maxMemoryPages: 256, fuel: 10_000_000 }, 'portico']);
-  assert.deepEqual([calls[1].limits, calls[1].runtime], [{ maxMemoryPages: 2, fuel: 5 }, 'extism-worker']);
+  assert.deepEqual([calls[1].limits, calls[1].runtime, calls[1].allowedHosts], [{ maxMemoryPages: 2, fuel: 5, timeout: '250ms' }, 'extism-worker', ['api.example.com']]);
+  assert.equal(calls[0].allowedHosts, undefined, 'no outbound hosts unless configured');
   assert.deepEqual([...calls[0].bytes], [0, 0x61, 0x73, 0x6d]);
   assert.deepEqual(
     issues.map((i) => [i.path, i.message]),

@@ -45,18 +45,7 @@ export class WasmElement {
     }
     const st = inst.state;
     if (rc !== 0) return this.fail(ex, `handle_request returned ${rc}${st.error === null ? '' : `: ${st.error}`}`);
-    const responseHeaders = st.responseHeaders;
-    if (responseHeaders !== null) {
-      ex.onResponseHead((_status, headers) => {
-        for (let i = 0; i < responseHeaders.length; i++) headers[responseHeaders[i][0]] = responseHeaders[i][1];
-      });
-    }
-    if (st.respondStatus !== 0) {
-      const body = st.respondBody;
-      ex.respond(st.respondStatus, body === null ? '' : Buffer.from(body.buffer, body.byteOffset, body.length), {});
-      return;
-    }
-    return next(ex);
+    return applyGuestDecision(ex, next, st.respondStatus, st.respondBody, st.responseHeaders);
   }
 
   private fail(ex: Exchange, reason: string): void {
@@ -67,6 +56,29 @@ export class WasmElement {
   close(): void {
     this.instance = null;
   }
+}
+
+/**
+ * Applies what the guest asked for: response headers (on whichever response goes out), then either its own
+ * answer or the next handler. Shared by both runtimes.
+ */
+export function applyGuestDecision(
+  ex: Exchange,
+  next: Handler,
+  respondStatus: number,
+  respondBody: Uint8Array | null,
+  responseHeaders: Array<[string, string]> | null,
+): void | Promise<void> {
+  if (responseHeaders !== null) {
+    ex.onResponseHead((_status, headers) => {
+      for (let i = 0; i < responseHeaders.length; i++) headers[responseHeaders[i][0]] = responseHeaders[i][1];
+    });
+  }
+  if (respondStatus !== 0) {
+    ex.respond(respondStatus, respondBody === null ? '' : Buffer.from(respondBody.buffer, respondBody.byteOffset, respondBody.length), {});
+    return;
+  }
+  return next(ex);
 }
 
 function errorText(err: unknown): string {

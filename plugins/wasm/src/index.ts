@@ -10,3 +10,7 @@ export { compileMiddlewareModule, clearCompileCache } from './compile-cache.js';
 export { WasmInstance, MAX_VAR_BYTES, type InstanceOptions } from './host/instance.js';
 export { CallState, HostFunctionError, type CallRequest } from './host/request-api.js';
 export { ENV_IMPORTS, USER_IMPORTS, ENV_MODULE, USER_MODULE, ENTRY_EXPORT, FUEL_EXPORT } from './abi.js';
+export { prepareWorkerModule, type WorkerModule } from './worker/prepare.js';
+export { WorkerRunner, type WorkerRunnerOptions, type WorkerResult } from './worker/runner.js';
+export { DEFAULT_WORKER_TIMEOUT_MS } from './worker/load.js';
+export { extismHostFunctions } from './host/extism-functions.js';

@@ -8,6 +8,7 @@ import { WasmLoadError } from './binary/validate.js';
 import { compileMiddlewareModule } from './compile-cache.js';
 import { WasmElement } from './element.js';
 import type { Logger } from './host/instance.js';
+import { loadWorkerMiddleware } from './worker/load.js';
 
 export interface WasmMiddlewareOptions {
   /** Static plugin name: the middleware type in dynamic configuration. */
@@ -17,8 +18,11 @@ export interface WasmMiddlewareOptions {
   bytes: Uint8Array;
   /** Static `plugins.<name>.config`. */
   config: Record<string, string>;
-  limits: { maxMemoryPages: number; fuel: number };
+  /** `timeout` (a duration, default 1s) applies to the extism-worker runtime; `fuel` to the portico runtime. */
+  limits: { maxMemoryPages: number; fuel: number; timeout?: string | number };
   runtime: 'portico' | 'extism-worker';
+  /** extism-worker runtime: hosts `http_request` may reach (default none). */
+  allowedHosts?: string[];
   log: Logger;
 }
 
@@ -43,9 +47,13 @@ function checkLimits(file: string, limits: WasmMiddlewareOptions['limits']): voi
 
 export async function loadWasmMiddleware(opts: WasmMiddlewareOptions): Promise<MiddlewarePlugin> {
   if (opts.runtime === 'extism-worker') {
-    throw new WasmLoadError(`${opts.file}: runtime "extism-worker" is not available yet (use runtime: portico)`);
+    checkLimits(opts.file, { ...opts.limits, fuel: opts.limits.fuel ?? 1 });
+    return loadWorkerMiddleware(opts);
   }
   if (opts.runtime !== 'portico') throw new WasmLoadError(`${opts.file}: unknown runtime ${JSON.stringify(opts.runtime)} (portico or extism-worker)`);
+  if (opts.allowedHosts !== undefined && opts.allowedHosts.length > 0) {
+    throw new WasmLoadError(`${opts.file}: allowedHosts only applies to runtime: extism-worker (the portico runtime offers no outbound HTTP)`);
+  }
   checkLimits(opts.file, opts.limits);
   const compiled = compileMiddlewareModule(opts.file, opts.bytes, opts.limits.maxMemoryPages, opts.limits.fuel);
   opts.log.info(

@@ -7,8 +7,9 @@
  *
  * Not for the request path: it is an order of magnitude slower and cannot stop a looping module.
  */
-import type { CurrentPlugin, Plugin } from '@extism/extism';
-import { ENTRY_EXPORT, ENV_MODULE, USER_MODULE } from './abi.js';
+import type { Plugin } from '@extism/extism';
+import { ENTRY_EXPORT } from './abi.js';
+import { extismHostFunctions } from './host/extism-functions.js';
 import { CallState, type CallRequest } from './host/request-api.js';
 
 export interface ReferenceResult {
@@ -32,45 +33,7 @@ const silent = { info() {}, warn() {}, error() {}, debug() {}, trace() {}, log()
 
 export async function createExtismReference(bytes: Uint8Array, config: Record<string, string> = {}, logger: Console = silent): Promise<ExtismReference> {
   const state = new CallState();
-  const text = (cp: CurrentPlugin, h: bigint): string | null => {
-    if (h === 0n) return null;
-    const out = cp.read(h);
-    return out === null ? null : Buffer.from(out.bytes()).toString('latin1');
-  };
-  const store = (cp: CurrentPlugin, s: string | null): bigint => (s === null ? 0n : cp.store(new Uint8Array(Buffer.from(s, 'latin1'))));
-  const vars = new Map<string, Uint8Array>();
-  const functions = {
-    [ENV_MODULE]: {
-      var_get: (cp: CurrentPlugin, k: bigint) => {
-        const value = vars.get(cp.read(k)?.text() ?? '');
-        return value === undefined ? 0n : cp.store(value.slice());
-      },
-      var_set: (cp: CurrentPlugin, k: bigint, v: bigint) => {
-        const key = cp.read(k)?.text() ?? '';
-        const value = v === 0n ? null : cp.read(v);
-        if (value === null) vars.delete(key);
-        else vars.set(key, value.bytes().slice());
-      },
-    },
-    [USER_MODULE]: {
-      get_method: (cp: CurrentPlugin) => store(cp, state.getMethod()),
-      get_path: (cp: CurrentPlugin) => store(cp, state.getPath()),
-      set_path: (cp: CurrentPlugin, h: bigint) => state.setPath(text(cp, h)),
-      get_query: (cp: CurrentPlugin) => store(cp, state.getQuery()),
-      set_query: (cp: CurrentPlugin, h: bigint) => state.setQuery(text(cp, h)),
-      get_header: (cp: CurrentPlugin, h: bigint) => store(cp, state.getHeader(text(cp, h))),
-      get_header_names: (cp: CurrentPlugin) => store(cp, state.getHeaderNames()),
-      set_header: (cp: CurrentPlugin, n: bigint, v: bigint) => state.setHeader(text(cp, n), text(cp, v)),
-      add_header: (cp: CurrentPlugin, n: bigint, v: bigint) => state.addHeader(text(cp, n), text(cp, v)),
-      del_header: (cp: CurrentPlugin, n: bigint) => state.delHeader(text(cp, n)),
-      get_client_ip: (cp: CurrentPlugin) => store(cp, state.getClientIp()),
-      set_response_header: (cp: CurrentPlugin, n: bigint, v: bigint) => state.setResponseHeader(text(cp, n), text(cp, v)),
-      respond: (cp: CurrentPlugin, status: number, h: bigint) => {
-        const out = h === 0n ? null : cp.read(h);
-        state.respond(status, out === null ? null : out.bytes().slice());
-      },
-    },
-  };
+  const functions = extismHostFunctions(state, { level: 'info', trace: (m) => logger.debug(m) });
   // Imported on demand: the SDK loads node:wasi, which prints an ExperimentalWarning at import.
   const { default: createPlugin } = await import('@extism/extism');
   const plugin: Plugin = await createPlugin({ wasm: [{ data: new Uint8Array(bytes) }] }, { functions, config, logger, useWasi: false });

@@ -75,10 +75,10 @@ const loadErrors: Array<{ name: string; wat: string; error: RegExp; limits?: { m
     error: /limits\.maxMemoryPages must be an integer within 1\.\.65536/,
   },
   {
-    name: 'the extism-worker runtime is not available yet',
-    wat: `(module ${MEMORY_AND_ENTRY})`,
+    name: 'the extism-worker runtime still refuses imports outside the ABI, WASI and http_request',
+    wat: `(module (import "env" "abort" (func)) ${MEMORY_AND_ENTRY})`,
     runtime: 'extism-worker',
-    error: /runtime "extism-worker" is not available yet/,
+    error: /import "env" "abort": unknown import module \(allowed: "extism:host\/env", "extism:host\/user", "wasi_snapshot_preview1"\)/,
   },
 ];
 

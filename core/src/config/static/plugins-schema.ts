@@ -27,11 +27,26 @@ export const pluginEntrySchema = s.object(
       s.object(
         {
           maxMemoryPages: s.integer({ description: 'Most 64 KiB memory pages the module may use (256 = 16 MiB).', default: 256, minimum: 1, maximum: 65536 }),
-          fuel: s.integer({ description: 'CPU budget of one call, in instructions; a call that runs out fails the request with 500.', default: 10000000, minimum: 1 }),
+          fuel: s.integer({
+            description:
+              'CPU budget of one call in the `portico` runtime (loop iterations + function calls); a call that runs out fails the request with 500. Not used by `extism-worker`.',
+            default: 10000000,
+            minimum: 1,
+          }),
+          timeout: s.duration({
+            description:
+              'Time limit of one call in the `extism-worker` runtime: past it the request fails with 500 and the worker is restarted. Not used by `portico` (fuel is its limit).',
+            default: '1s',
+          }),
         },
-        { description: 'wasm only: memory cap and CPU budget of each call (defaults: 256 pages, 10000000 fuel).' },
+        { description: 'wasm only: memory cap and CPU budget of each call (defaults: 256 pages, 10000000 fuel, 1s timeout).' },
       ),
     ),
+    allowedHosts: s.array(s.string({ minLength: 1 }), {
+      description:
+        'wasm with `runtime: extism-worker` only: hosts the module may reach with Extism `http_request` (exact names or globs such as `*.example.com`). Default: none.',
+      default: [],
+    }),
     runtime: s.enumOf(['portico', 'extism-worker'], {
       description: 'wasm only: `portico` (in-process synchronous host) or `extism-worker` (@extism/extism in a worker, for WASI or outbound HTTP).',
       default: 'portico',
@@ -77,7 +92,8 @@ export interface PluginEntry {
   path?: string;
   wasm?: string;
   config?: Record<string, unknown>;
-  limits?: { maxMemoryPages: number; fuel: number };
+  limits?: { maxMemoryPages: number; fuel: number; timeout?: string | number };
+  allowedHosts?: string[];
   runtime?: 'portico' | 'extism-worker';
 }
 export type PluginHostConfig = Static<typeof pluginHostSchema>;
@@ -114,6 +130,11 @@ export function checkPluginEntries(plugins: Record<string, DecodedPluginEntry | 
     };
     for (const key of ['version', 'registry', 'tarball'] as const) only(key, 'package');
     only('limits', 'wasm');
+    const hosts = (entry.allowedHosts ?? []).length > 0;
+    if (hosts && source !== 'wasm') issues.push({ path: `${at}.allowedHosts`, message: 'only applies to wasm plugins' });
+    else if (hosts && entry.runtime !== 'extism-worker') {
+      issues.push({ path: `${at}.allowedHosts`, message: 'only applies with runtime: extism-worker (the portico runtime offers no outbound HTTP)' });
+    }
     if (entry.runtime !== undefined && entry.runtime !== 'portico') only('runtime', 'wasm');
     if (source === 'package' && !given('version')) {
       issues.push({ path: `${at}.version`, message: 'is required with package: a semver range such as "^1.2.0"' });
@@ -122,10 +143,10 @@ export function checkPluginEntries(plugins: Record<string, DecodedPluginEntry | 
   return issues;
 }
 
-/** An entry as the loader takes it: options not given (`""`, the runtime of a non-wasm entry) are absent. */
+/** An entry as the loader takes it: options not given (`""`, `[]`, the runtime of a non-wasm entry) are absent. */
 export function normalizePluginEntry(entry: DecodedPluginEntry | PluginEntry): PluginEntry {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(entry)) if (v !== undefined && v !== '') out[k] = v;
+  for (const [k, v] of Object.entries(entry)) if (v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0)) out[k] = v;
   if (out.wasm === undefined) delete out.runtime;
   return out as PluginEntry;
 }
