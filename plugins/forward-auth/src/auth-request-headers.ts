@@ -1,4 +1,5 @@
 import type { Exchange } from '@portico/sdk';
+import { requestURI } from '@portico/sdk';
 import { HOP_HEADERS, X_FORWARDED_HEADERS, copyRequestHeaders, removeConnectionHeaders, valuesOf, type HeaderMap } from './headers.js';
 
 /**
@@ -42,7 +43,7 @@ export function authRequestHeaders(ex: Exchange, opts: AuthRequestHeaderOptions)
     h = filtered;
   }
 
-  const uri = ex.pathAndQuery;
+  const uri = requestURI(ex); // Go's req.URL.RequestURI(): path and query even for absolute-form targets
   if (legacy) {
     h['x-forwarded-for'] = ex.clientIp;
     h['x-forwarded-proto'] = ex.tls ? 'https' : 'http';

@@ -31,3 +31,15 @@ export function requestUrlParts(ex: Exchange, host: string, port: string): Reque
   if (ex.tls) scheme = 'https';
   return { scheme, host, port, uri };
 }
+
+/**
+ * Go's `req.URL.RequestURI()`: path and query only, also for an absolute-form request-target
+ * (`GET http://host/p?q` → `/p?q`), where `ex.pathAndQuery` — like Go's raw `req.RequestURI` — keeps the whole URL.
+ */
+export function requestURI(ex: Exchange): string {
+  const target = ex.pathAndQuery;
+  const m = ABSOLUTE_TARGET.exec(target);
+  if (m === null) return target;
+  const uri = m[4]!;
+  return uri.startsWith('/') ? uri : `/${uri}`;
+}
