@@ -9,7 +9,7 @@ export { fakeUpstream } from './fake-upstream.js';
 export type { FakeUpstream, UpstreamAnswer, UpstreamCall, UpstreamResponder } from './fake-upstream.js';
 export { buildMiddleware, buildChain, configErrorOf, middlewarePluginOf, ConfigDecodeError } from './build.js';
 export type { MiddlewareUnderTest, BuiltMiddleware } from './build.js';
-export { createTestContext } from './test-context.js';
+export { createTestContext, standInService } from './test-context.js';
 export type { TestContext, TestContextOptions, LogEntry } from './test-context.js';
 export { memoryConnection } from './memory-http.js';
 export { runCases, runCase, compareHeaders, loadCases, normalizeCases } from './cases.js';

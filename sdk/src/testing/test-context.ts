@@ -1,4 +1,5 @@
-import type { ElementContext } from '@portico/core';
+import { ConfigError } from '@portico/core';
+import type { ElementContext, Handler, MiddlewareFactory } from '@portico/core';
 
 /** One line a plugin logged through its element logger. */
 export interface LogEntry {
@@ -27,6 +28,29 @@ export interface TestContextOptions {
    * survives, as the kernel guarantees for an element that keeps existing.
    */
   store?: Map<string, unknown>;
+  /**
+   * Services `ctx.service(name)` resolves to (keys as written in the config, or qualified `name@provider`).
+   * Without this option every name resolves to a stand-in that answers 200 `stand-in service <name>`, so a
+   * plugin that references a service (errors) builds in the contract test; with it, an unknown name is the
+   * ConfigError the kernel would raise.
+   */
+  services?: Record<string, Handler>;
+  /** Middlewares `ctx.middleware(name)` resolves to; an unknown name is a ConfigError. */
+  middlewares?: Record<string, MiddlewareFactory>;
+}
+
+/** The stand-in service of contexts created without `services`. */
+export function standInService(name: string): Handler {
+  return (ex) => ex.respond(200, `stand-in service ${name}`);
+}
+
+function resolver<T>(kind: string, table: Record<string, T> | undefined, provider: string, fallback?: (name: string) => T) {
+  return (name: string, path = ''): T => {
+    if (table === undefined && fallback !== undefined) return fallback(name);
+    const found = table?.[name] ?? table?.[name.includes('@') ? name.slice(0, name.lastIndexOf('@')) : `${name}@${provider}`];
+    if (found === undefined) throw new ConfigError(`${kind} "${name.includes('@') ? name : `${name}@${provider}`}" does not exist`, path);
+    return found;
+  };
 }
 
 const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
@@ -62,9 +86,12 @@ export function createTestContext(opts: TestContextOptions = {}): TestContext {
   log.child = () => log;
   log.isLevelEnabled = () => true;
   const element = opts.element ?? 'test@test';
+  const provider = element.includes('@') ? element.slice(element.lastIndexOf('@') + 1) : 'test';
   return {
     element,
-    provider: element.includes('@') ? element.slice(element.lastIndexOf('@') + 1) : 'test',
+    provider,
+    service: resolver('service', opts.services, provider, standInService),
+    middleware: resolver('middleware', opts.middlewares, provider),
     log: log as unknown as ElementContext['log'],
     logs,
     warnings,
