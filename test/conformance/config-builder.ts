@@ -64,6 +64,10 @@ export class ConfigBuilder {
     this.middlewares[name] = { [type]: options };
   }
 
+  hasMiddleware(name: string): boolean {
+    return name in this.middlewares;
+  }
+
   get routerCount(): number {
     return Object.keys(this.routers).length;
   }

@@ -1,7 +1,16 @@
 // Checking a middleware case's `expect` block against the wire observation.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { checkExpectations, unsupportedKeys, type Observation } from './middleware-expect.js';
+
+const generated = Buffer.from([0x61, 0xfe, 0xff, 0x00, 0x01]);
+const bytesObs = (headers: [string, string][], body: Buffer): Observation => ({
+  response: { status: 200, reason: 'OK', headers, body },
+  upstreamRequests: [],
+  backendBody: generated,
+});
+const errorCall = { method: 'GET', url: '/503', headers: [['Host', 'localhost'], ['X-Seen', '1']] as [string, string][], body: '' };
 
 function obs(overrides: Partial<Observation> & { status?: number; headers?: [string, string][]; body?: string } = {}): Observation {
   return {
@@ -60,6 +69,43 @@ describe('checkExpectations', () => {
     { desc: 'upstreamHeadersExactValues', expect: { upstreamHeadersExactValues: { 'X-Forwarded-For': ['127.0.0.1'] } }, obs: obs(), problems: 0 },
     { desc: 'retryAttempts uses the backend check', expect: { retryAttempts: 2 }, obs: obs({ checkRetries: (n) => (n === 2 ? undefined : 'no') }), problems: 0 },
     { desc: 'retryAttempts without a retry backend', expect: { retryAttempts: 0 }, obs: obs(), problems: 1 },
+    { desc: 'binary body equals the backend bytes', expect: { bodyEqualsBackendBody: true }, obs: bytesObs([], generated), problems: 0 },
+    { desc: 'binary body differs from the backend bytes', expect: { bodyEqualsBackendBody: true }, obs: bytesObs([], generated.subarray(1)), problems: 1 },
+    {
+      desc: 'gzip body decodes to the backend body and differs from it',
+      expect: { bodyDecodesToBackendBody: true, bodyDiffersFromBackendBody: true },
+      obs: bytesObs([['Content-Encoding', 'gzip']], gzipSync(generated)),
+      problems: 0,
+    },
+    { desc: 'a body labelled gzip that is not', expect: { bodyDecodesToBackendBody: true }, obs: bytesObs([['Content-Encoding', 'gzip']], generated), problems: 1 },
+    { desc: 'bodyDiffersFromBackendBody violated', expect: { bodyDiffersFromBackendBody: true }, obs: bytesObs([], generated), problems: 1 },
+    {
+      desc: 'header count leaves out Node\'s connection management',
+      expect: { responseHeaderCount: 2 },
+      obs: obs({ headers: [['Date', 'x'], ['X-Foo', 'bar'], ['Connection', 'keep-alive'], ['Keep-Alive', 'timeout=5']] }),
+      problems: 0,
+    },
+    {
+      desc: 'absent Connection/Keep-Alive ignores the proxy\'s own values, not relayed ones',
+      expect: { responseHeadersAbsent: ['Connection', 'Keep-Alive', 'Upgrade'] },
+      obs: obs({ headers: [['Connection', 'keep-alive'], ['Keep-Alive', 'timeout=180'], ['Upgrade', 'test']] }),
+      problems: 1,
+    },
+    {
+      desc: 'error service expectations',
+      expect: { errorServiceCalled: true, errorServiceRequestURI: '/503', errorServiceHost: 'localhost', errorServiceHeaders: { 'X-Seen': '1' }, errorServiceHeadersAbsent: ['X-Not'] },
+      obs: { ...obs(), errorServiceRequests: [errorCall] },
+      problems: 0,
+    },
+    { desc: 'error service not called', expect: { errorServiceRequestURI: '/503' }, obs: obs(), problems: 1 },
+    { desc: 'error service called unexpectedly', expect: { errorServiceCalled: false }, obs: { ...obs(), errorServiceRequests: [errorCall] }, problems: 1 },
+    {
+      desc: 'auth-request keys are checked as a group',
+      expect: { authServerCalls: 1, authRequestHeaders: { 'X-Seen': '1' }, authRequestHeadersExact: true },
+      obs: { ...obs(), authRequests: [errorCall] },
+      problems: 0,
+    },
+    { desc: 'auth-request keys without an auth server', expect: { authServerCalls: 0 }, obs: obs(), problems: 1 },
   ];
   for (const c of cases) {
     test(c.desc, () => {
@@ -71,9 +117,9 @@ describe('checkExpectations', () => {
 
 describe('unsupportedKeys', () => {
   test('lists keys with no wire check, not informational or config keys', () => {
-    assert.deepEqual(unsupportedKeys({ status: 200, upstreamDecodedPath: '/', configError: true, selectedEncoding: 'gzip', authServerCalls: 1 }), [
+    assert.deepEqual(unsupportedKeys({ status: 200, upstreamDecodedPath: '/', configError: true, selectedEncoding: 'gzip', authServerCalls: 1, equivalentTo: 'x' }), [
       'selectedEncoding',
-      'authServerCalls',
+      'equivalentTo',
     ]);
   });
 });

@@ -1,13 +1,20 @@
 /**
  * middlewares.json: per case one entrypoint, a catch-all router (HostRegexp(`.*`)) through the case's middleware (its
- * `config` as given) to a fake upstream answering as `backend` says and recording what it received. Cases of
- * middlewares Portico does not have yet, `component` cases (internal functions, covered by unit tests) and
- * cases needing what this runner does not set up (TLS, auth/error servers, remote addresses off loopback) are
- * counted apart instead of failing.
+ * `config` as given) to a fake upstream answering as `backend` says and recording what it received; plus the
+ * case's auth server (forwardAuth) or error-page service (errors) when it describes one. circuitBreaker cases
+ * asking for an open circuit trip it first (circuit-trip.ts); chain cases stating an equivalence compare two
+ * routers (chain-equivalence.ts). Cases of middlewares Portico does not have yet, `component` cases (internal
+ * functions, covered by unit tests, unless checkable end to end) and cases needing what this runner does not
+ * set up (TLS, remote addresses off loopback) are counted apart instead of failing.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { AuthServerSpec } from '../helpers/forward-auth-corpus.js';
+import { AUTH_SERVER_PLACEHOLDER, startAuthServer, startErrorService, type ErrorServiceSpec } from './auxiliary-servers.js';
+import { materializeBody, placeholdersIn } from './case-bodies.js';
 import type { MiddlewareCase } from './cases.js';
+import { equivalentMiddlewares, planChainEquivalence } from './chain-equivalence.js';
+import { tripBreaker, tripPlan } from './circuit-trip.js';
 import { checkExpectations, unsupportedKeys, type Observation } from './middleware-expect.js';
 import { sendRaw } from './raw-http.js';
 import { buildRequest } from './request-builder.js';
@@ -23,7 +30,13 @@ import { standardPlugins } from '@portico/standard';
 export const IMPLEMENTED_MIDDLEWARES: readonly string[] = standardPlugins.flatMap((p) => (p.kind === 'middleware' ? [p.type] : []));
 
 /** Request features this runner does not reproduce. */
-const UNSUPPORTED_REQUEST_KEYS = ['tls', 'digestAuth', 'clientCertificate', 'clientIP', 'concurrent', 'cancelWhileWaiting', 'circuitState'];
+const UNSUPPORTED_REQUEST_KEYS = ['tls', 'digestAuth', 'clientCertificate', 'clientIP', 'concurrent', 'cancelWhileWaiting'];
+
+/**
+ * Component cases whose assertion is visible on the wire, run end to end: forwardAuth.writeHeader states the
+ * headers the auth server receives, which the case's auth server records.
+ */
+const COMPONENTS_CHECKED_END_TO_END = new Set(['forwardAuth.writeHeader']);
 
 export const USERS_FILE_PLACEHOLDER = '<temp file with usersFileContent>';
 
@@ -44,8 +57,15 @@ export async function planMiddlewares(
       settle('notImplemented');
       continue;
     }
-    if (c.component !== undefined) {
+    if (c.component !== undefined && !COMPONENTS_CHECKED_END_TO_END.has(c.component)) {
       settle('component');
+      continue;
+    }
+    const name = `mw${String(index).padStart(4, '0')}`;
+    if (c.expect.equivalentTo !== undefined) {
+      const names = equivalentMiddlewares(c);
+      if (!names.ok) settle('notRunnable', names.reason);
+      else runnable.push({ ...base, run: await planChainEquivalence(c, ctx, name, names.names) });
       continue;
     }
     const reason = whyNotRunnable(c);
@@ -59,15 +79,30 @@ export async function planMiddlewares(
       continue;
     }
 
-    const name = `mw${String(index).padStart(4, '0')}`;
     const port = await ctx.config.addEntryPoint(name, { trustForwardedHeaders: true });
-    const options = await materializeOptions(c, ctx.tempDir, name);
+    let options = await materializeOptions(c, ctx.tempDir, name);
+    let authRequests: (() => Observation['upstreamRequests']) | undefined;
+    if (c.authServer !== undefined || placeholdersIn(options).includes(AUTH_SERVER_PLACEHOLDER)) {
+      const auth = await startAuthServer(ctx.upstreams, c.authServer as AuthServerSpec | undefined);
+      options = replaceDeep(options, AUTH_SERVER_PLACEHOLDER, auth.url);
+      authRequests = auth.requests;
+    }
+    let errorServiceRequests: (() => Observation['upstreamRequests']) | undefined;
+    if (c.errorService !== undefined) {
+      // The case names the service as its Go test did (`error`); each case gets its own, so it is renamed.
+      const errorService = await startErrorService(ctx.upstreams, c.errorService as ErrorServiceSpec);
+      ctx.config.addService(`${name}-error`, [errorService.url]);
+      options = { ...(options as Record<string, unknown>), service: `${name}-error` };
+      errorServiceRequests = errorService.requests;
+    }
     ctx.config.addMiddleware(name, c.middleware, options);
+    const backendBody = materializeBody(c.backend?.body, c.backend?.status ?? 200);
 
     let retry: RetryBackend | undefined;
     let armProblem: string | undefined;
     let urls: string[];
     let upstreamRequests: () => Observation['upstreamRequests'];
+    let before: ((send: () => ReturnType<typeof sendRaw>) => Promise<string | undefined>) | undefined;
     if (c.backend?.attemptSequence !== undefined) {
       const backend = await startRetryBackend(ctx.upstreams, c.backend, calibration);
       retry = backend;
@@ -75,10 +110,23 @@ export async function planMiddlewares(
       urls = backend.urls;
       upstreamRequests = () => backend.requests();
     } else {
-      const answer = { status: c.backend?.status ?? 200, headers: c.backend?.headers, body: c.backend?.body ?? '' };
+      const answer = { status: c.backend?.status ?? 200, headers: c.backend?.headers, body: backendBody ?? '' };
       const upstream = await ctx.upstreams.start(() => answer);
       urls = [upstream.url];
       upstreamRequests = () => upstream.requests;
+      if (c.request?.circuitState === 'open') {
+        const trip = tripPlan(c.config);
+        if (!trip.ok) throw new Error(`unreachable: ${trip.reason}`); // whyNotRunnable checked it
+        upstream.responder = () => trip.failing;
+        // Trip with a failing backend, then let it recover: only the case's request counts as "the upstream".
+        before = async (send) => {
+          const problem = await tripBreaker({ send, hits: () => upstream.hits, openStatus: Number(c.config.responseCode ?? 503) });
+          upstream.responder = () => answer;
+          const baseline = upstream.hits;
+          upstreamRequests = () => upstream.requests.slice(baseline);
+          return problem;
+        };
+      }
     }
     ctx.config.addService(name, urls);
     // Every request must reach the middleware, including absolute-form targets without a path (`http://foo`),
@@ -96,11 +144,16 @@ export async function planMiddlewares(
         }
         if (request === undefined) return notRunnable('no request to send');
         if (armProblem !== undefined) return notRunnable(armProblem);
-        const response = await sendRaw(port, request.bytes, { localAddress: request.localAddress, head: request.head });
+        const send = () => sendRaw(port, request.bytes, { localAddress: request.localAddress, head: request.head });
+        const setupProblem = await before?.(send);
+        if (setupProblem !== undefined) return fail(setupProblem + routerNote(env, name));
+        const response = await send();
         const problems = checkExpectations(requestExpect, {
           response,
           upstreamRequests: upstreamRequests(),
-          backendBody: c.backend?.body,
+          backendBody,
+          authRequests: authRequests?.(),
+          errorServiceRequests: errorServiceRequests?.(),
           checkRetries: retry?.checkRetries,
         });
         return problems.length === 0 ? pass : fail(problems.join('; ') + routerNote(env, name));
@@ -121,13 +174,12 @@ export async function planMiddlewares(
 
 /** Why a case of an implemented middleware cannot run here, or undefined. */
 function whyNotRunnable(c: MiddlewareCase): string | undefined {
-  if (c.authServer !== undefined || c.errorService !== undefined) return 'needs an auth/error server (not set up by this runner)';
+  // `<auth server>` is provided (auxiliary-servers.ts); other placeholders describe what only the Go test built.
+  const placeholders = placeholdersIn(c.config).filter((p) => p !== AUTH_SERVER_PLACEHOLDER && p !== USERS_FILE_PLACEHOLDER);
+  if (placeholders.length > 0) return `config needs ${placeholders.join(', ')} (not set up by this runner)`;
   // Keys like "-" are Go struct fields without a configuration name (set directly by the Go test).
   const internal = Object.keys(c.config ?? {}).filter((k) => !/^[A-Za-z]/.test(k));
   if (internal.length > 0) return `config sets ${internal.join(', ')}, an internal field that configuration cannot express`;
-  // "100000 bytes generateBytes(100000)": a generated binary body this runner's text upstream does not produce
-  // (the plugin's own tests rebuild it and check these cases end to end).
-  if (/^\d+ bytes(:| generateBytes)/.test(c.backend?.body ?? '')) return 'backend body is a generated binary body (checked by the plugin\'s unit tests)';
   const keys = unsupportedKeys(c.expect);
   if (keys.length > 0) return `expectations not checkable over the wire by this runner: ${keys.join(', ')}`;
   if (c.request === null || c.request === undefined) {
@@ -138,6 +190,13 @@ function whyNotRunnable(c: MiddlewareCase): string | undefined {
   if (features.length > 0) return `request needs ${features.join(', ')} (not reproduced by this runner)`;
   // HTTP/1.1 cannot carry a literal space or control character in the request target (the README's caveat).
   if (/[\s\x00-\x1f\x7f]/.test(c.request.path ?? '')) return 'request path has a literal space or control character, which cannot be sent over HTTP/1.1';
+  const circuitState = c.request.circuitState;
+  if (circuitState !== undefined && circuitState !== 'closed') {
+    if (circuitState !== 'open') return `request needs circuitState ${JSON.stringify(circuitState)} (only "open" is set up, by tripping the breaker)`;
+    if (c.backend?.attemptSequence !== undefined) return 'an open circuit with a retry backend is not set up by this runner';
+    const trip = tripPlan(c.config);
+    if (!trip.ok) return trip.reason;
+  }
   return undefined;
 }
 

@@ -18,9 +18,12 @@ export interface RecordedRequest {
 export interface UpstreamAnswer {
   status?: number;
   headers?: Record<string, string | string[]>;
-  body?: string;
+  /** Text, or bytes for generated binary bodies. */
+  body?: string | Buffer;
   /** Wait this long before answering (retry timeouts). */
   delayMs?: number;
+  /** Drop the connection without answering: a network error as the proxy sees it. */
+  destroy?: boolean;
 }
 
 /** Decides the answer; `hit` counts requests received so far, this one included (1-based). */
@@ -70,6 +73,10 @@ export class UpstreamPool {
         u.requests.push(recorded);
         const answer = u.responder(recorded, u.requests.length);
         if (answer.delayMs) await delay(answer.delayMs);
+        if (answer.destroy) {
+          req.socket.destroy();
+          return;
+        }
         res.statusCode = answer.status ?? 200;
         for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
         res.end(answer.body ?? '');

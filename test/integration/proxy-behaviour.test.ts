@@ -87,7 +87,7 @@ test('proxy behaviour over real sockets', { timeout: 60_000 }, async (t) => {
       { desc: 'no router matches: Go\'s 404 text', path: '/nowhere', status: 404, body: '404 page not found\n' },
       { desc: 'upstream refuses the connection: 502', path: '/refused', status: 502, body: 'Bad Gateway' },
       { desc: 'upstream too slow for responseHeaderTimeout: 504', path: '/hang', status: 504, body: 'Gateway Timeout' },
-      { desc: 'service without servers: 503', path: '/empty', status: 503, body: 'Service Unavailable' },
+      { desc: 'service without servers: 503 with Traefik\'s errNoAvailableServer text', path: '/empty', status: 503, body: 'no available server\n' },
     ];
     for (const c of cases) {
       const res = await fetch(base + c.path);

@@ -16,6 +16,7 @@ function json(ex: Exchange, status: number, body: unknown, headers: Record<strin
 function elementView(rec: ElementRecord<unknown>, usedBy: string[]): Record<string, unknown> {
   const raw = (rec.raw && typeof rec.raw === 'object' ? rec.raw : {}) as Record<string, unknown>;
   const view: Record<string, unknown> = { ...raw, status: statusOf(rec), usedBy, name: rec.name, provider: rec.provider };
+  if (rec.runtimeView !== undefined && rec.config !== undefined) Object.assign(view, rec.runtimeView());
   if (rec.issues.length > 0) view.error = rec.issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
   return view;
 }

@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse, OutgoingHttpHeaders, IncomingHttpHeaders } from 'node:http';
+import type { ResponseLayerFactory } from './response-layer.js';
+import { layerEntry, layerOf, ResponsePipeline } from './response-pipeline.js';
 
 /**
  * A response-header modifier a middleware registers for the current request. It runs once, just before the
@@ -45,6 +47,8 @@ export class Exchange {
   /** Free slot for middlewares that must carry data along a request (keyed by plugin name). */
   locals: Record<string, unknown> | null = null;
   private modifiers: ResponseModifier[] | null = null;
+  /** The response layer stack; null until a middleware registers a layer (most requests never have one). */
+  private pipeline: ResponsePipeline | null = null;
 
   constructor(
     readonly req: IncomingMessage,
@@ -80,9 +84,48 @@ export class Exchange {
     return this.query === null ? path : `${path}?${this.query}`;
   }
 
-  /** Registers a modifier for the response head of this request (see ResponseModifier). */
+  /**
+   * Registers a modifier for the response head of this request (see ResponseModifier). Layers registered with
+   * `wrapResponse` travel through here too, so the two keep their chain order (and whoever scopes modifiers,
+   * such as retry's attempts, scopes layers as well).
+   */
   onResponseHead(modifier: ResponseModifier): void {
-    (this.modifiers ??= []).push(modifier);
+    if (this.pipeline !== null) {
+      this.pipeline.add(modifier);
+      return;
+    }
+    if (layerOf(modifier) === undefined) {
+      (this.modifiers ??= []).push(modifier);
+      return;
+    }
+    this.pipeline = new ResponsePipeline(this, this.modifiers);
+    this.modifiers = null;
+    this.pipeline.add(modifier);
+  }
+
+  /**
+   * Puts a response layer between whatever writes this response and the client (see response-layer.ts): it
+   * sees the head, each body chunk, flushes and the end, and may change, hold or replace them. Layers stack in
+   * chain order: the middleware closest to the client is the outermost layer. Skipped for 101 upgrades.
+   */
+  wrapResponse(create: ResponseLayerFactory): void {
+    this.onResponseHead(layerEntry(create));
+  }
+
+  /** A mark of the response modifiers and layers registered so far, for `rewindResponse`. */
+  responseCheckpoint(): number {
+    return this.pipeline !== null ? -1 - this.pipeline.checkpoint() : (this.modifiers?.length ?? 0);
+  }
+
+  /**
+   * Forgets the modifiers and layers registered since `checkpoint`: a middleware that replays the rest of the
+   * chain (buffering's retryExpression) calls it before each new attempt, so the inner middlewares' layers are
+   * not stacked twice. Only valid before a head left the stack below the checkpoint.
+   */
+  rewindResponse(checkpoint: number): void {
+    // A checkpoint taken before the stack existed is depth 0 with `checkpoint` modifiers (same encoding).
+    if (this.pipeline !== null) this.pipeline.rewind(checkpoint < 0 ? -1 - checkpoint : checkpoint);
+    else if (this.modifiers !== null) this.modifiers.length = Math.min(this.modifiers.length, checkpoint);
   }
 
   /** True once the status line has gone to the client: nothing can be retried or replaced after that. */
@@ -91,17 +134,28 @@ export class Exchange {
   }
 
   /**
-   * Writes the response head through the registered modifiers (innermost middleware first).
+   * Writes the response head through the registered modifiers (innermost middleware first) and layers.
    * Every response — proxied or answered by a middleware — goes through here.
    */
   sendHead(status: number, headers: OutgoingHttpHeaders): void {
+    if (this.pipeline !== null) {
+      this.pipeline.head(status, headers);
+      return;
+    }
     this.applyResponseModifiers(status, headers);
     this.status = status;
     this.res.writeHead(status, headers);
   }
 
-  /** Runs (once) the registered response modifiers on a head about to be written by other means (upgrades). */
+  /**
+   * Runs (once) the registered response modifiers on a head about to be written by other means: a 101 upgrade
+   * answer, which layers never see (a WebSocket stream is not a body to compress or buffer).
+   */
   applyResponseModifiers(status: number, headers: OutgoingHttpHeaders): void {
+    if (this.pipeline !== null) {
+      this.pipeline.applyModifiersOnly(status, headers);
+      return;
+    }
     const mods = this.modifiers;
     if (mods !== null) {
       this.modifiers = null;

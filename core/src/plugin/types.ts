@@ -1,6 +1,6 @@
 import type { TSchema, Static } from '@sinclair/typebox';
 import type { Logger } from 'pino';
-import type { MiddlewareFactory } from '../http/exchange.js';
+import type { Handler, MiddlewareFactory } from '../http/exchange.js';
 
 /**
  * The plugin contracts. The kernel knows plugins only through these; first-party plugins and third-party
@@ -25,6 +25,22 @@ export interface ElementContext {
   state<T>(key: string, create: () => T): T;
   /** Registers a function to run when this element's runtime is discarded (timers, sockets). */
   onCleanup(fn: () => void | Promise<void>): void;
+  /**
+   * The built middleware another element names, for middlewares that compose others (chain). `name` is
+   * resolved like a router's middleware reference: `x` means `x@<this element's provider>`, `x@p` is taken as
+   * is. Call it from validate() or build() only (the kernel builds the referenced element first); the result is
+   * a plain MiddlewareFactory, so nothing is looked up per request. Throws a ConfigError located at `path` (the
+   * key path of the reference inside this element, e.g. `middlewares[1]`) when the middleware does not exist, is
+   * disabled by its own errors, or the reference closes a cycle.
+   *
+   * Optional only so that hand-made contexts (tests) stay valid: the kernel always provides it.
+   */
+  middleware?(name: string, path?: string): MiddlewareFactory;
+  /**
+   * The built handler of a service (the errors middleware sends its error-page request there). Named and
+   * resolved like `middleware()`; same rules, same errors. Optional for the same reason.
+   */
+  service?(name: string, path?: string): Handler;
 }
 
 /** A configuration error raised by provision/validate/build, located at a key path inside the element. */

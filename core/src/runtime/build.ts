@@ -32,8 +32,9 @@ export async function buildRuntime(o: BuildOptions): Promise<Runtime> {
   const model = buildModel(o.snapshots, o.registry);
   o.onDecoded?.(model);
   const cleanups = new CleanupList();
-  const middlewares = await buildMiddlewares(model, o.log, o.statePool, cleanups);
-  const services = buildServices(model, o.dispatcherFor);
+  // Services first: middlewares may reference one (errors → its error-page service), never the reverse.
+  const services = buildServices(model, { dispatcherFor: o.dispatcherFor, cleanups, log: o.log, statePool: o.statePool });
+  const middlewares = await buildMiddlewares(model, o.log, o.statePool, cleanups, services);
   const { routes, info } = buildRouters(model, o.entryPoints, services, middlewares, {
     defaultRuleSyntax: o.defaultRuleSyntax,
   });

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Handler, MiddlewareFactory } from '../http/exchange.js';
 import type { ElementContext } from '../plugin/types.js';
 
 /**
@@ -42,12 +43,30 @@ export class CleanupList {
   }
 }
 
-export function elementContext(element: string, provider: string, log: Logger, pool: StatePool, cleanups: CleanupList): ElementContext {
-  return {
+/** How an element's context resolves references to other elements (see ElementContext.middleware/service). */
+export interface ReferenceResolver {
+  middleware(from: string, name: string, path: string): MiddlewareFactory;
+  service(from: string, name: string, path: string): Handler;
+}
+
+export function elementContext(
+  element: string,
+  provider: string,
+  log: Logger,
+  pool: StatePool,
+  cleanups: CleanupList,
+  refs?: ReferenceResolver,
+): ElementContext {
+  const ctx: ElementContext = {
     element,
     provider,
     log: log.child({ element }),
     state: (key, create) => pool.get(element, key, create),
     onCleanup: (fn) => cleanups.add(fn),
   };
+  if (refs !== undefined) {
+    ctx.middleware = (name, path = '') => refs.middleware(element, name, path);
+    ctx.service = (name, path = '') => refs.service(element, name, path);
+  }
+  return ctx;
 }

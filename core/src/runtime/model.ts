@@ -27,6 +27,8 @@ export interface ElementRecord<C> {
   config?: C;
   file?: string;
   issues: ConfigIssue[];
+  /** Live fields the API adds to this element's view, read at each API call (a load balancer's serverStatus). */
+  runtimeView?: () => Record<string, unknown>;
 }
 
 export interface MiddlewareElement {
@@ -140,8 +142,8 @@ function decodeService(rec: ElementRecord<ServiceConfig>, path: string): Element
   if (kinds.length !== 1) {
     errorOf(rec, kinds.length === 0 ? 'a service needs one of loadBalancer, weighted, mirroring, failover' : `a service has exactly one kind, got ${kinds.join(' and ')}`, path);
     rec.config = undefined;
-  } else if (kinds[0] !== 'loadBalancer') {
-    errorOf(rec, `service kind "${kinds[0]}" is not supported yet by Portico`, `${path}.${kinds[0]}`);
+  } else if (kinds[0] === 'highestRandomWeight') {
+    errorOf(rec, 'service kind "highestRandomWeight" is not supported by Portico (use loadBalancer, weighted, mirroring or failover)', `${path}.${kinds[0]}`);
     rec.config = undefined;
   }
   return rec;

@@ -82,7 +82,7 @@ test('router statuses and the reasons given', async () => {
           unknownKey: { rule: 'Path(`/g`)', service: 'svc', priorty: 3 },
           tooHigh: { rule: 'Path(`/h`)', service: 'svc', priority: Number.MAX_SAFE_INTEGER },
         },
-        services: { svc, twoKinds: { loadBalancer: svc.loadBalancer, weighted: {} }, badUrl: { loadBalancer: { servers: [{ url: 'ftp://x' }] } } },
+        services: { svc, twoKinds: { loadBalancer: svc.loadBalancer, weighted: { services: [{ name: 'svc' }] } }, badUrl: { loadBalancer: { servers: [{ url: 'ftp://x' }] } } },
         middlewares: { good: { tag: { value: 'a' } }, bad: { tag: { value: 'a', failAt: 'validate' } }, unknownType: { nope: {} } },
       },
     },

@@ -1,7 +1,9 @@
 import { ConfigError, defineMiddleware, s } from '@portico/sdk';
-import type { Exchange, Handler, ResponseModifier, Static } from '@portico/sdk';
+import type { Exchange, Handler, Static } from '@portico/sdk';
 import { declaredTooLarge, readBody } from './request-body.js';
-import { captureResponse } from './response-capture.js';
+import { ResponseCapture } from './response-capture.js';
+import { compileRetryExpression, type RetryPredicate } from './retry-expression.js';
+import { serveWithReplays } from './replay.js';
 
 /**
  * buffering (Traefik pkg/middlewares/buffering over oxy's buffer): reads the whole request body before the
@@ -20,7 +22,11 @@ const schema = s.object({
   maxResponseBodyBytes: bytes('Largest response body passed on, in bytes; larger ones are replaced by a 500. 0 = no limit.', 0),
   memResponseBodyBytes: bytes('Response body bytes Traefik keeps in memory before using a temporary file (accepted; Portico keeps the body in memory).', 1048576),
   retryExpression: s.optional(
-    s.string({ default: '', description: 'Replays the request while the expression holds (Attempts(), ResponseCode(), IsNetworkError()). Not supported yet.' }),
+    s.string({
+      default: '',
+      description:
+        'Replays the request while the expression holds over the buffered answer, e.g. `IsNetworkError() && Attempts() < 2` (Attempts(), ResponseCode(), IsNetworkError(); == != < > <= >= && || ! and parentheses). At most 10 attempts.',
+    }),
   ),
 });
 
@@ -42,14 +48,18 @@ export const buffering = defineMiddleware({
       if (value !== undefined && value < 0) throw new ConfigError(`must be >= 0, got ${value}`, key);
     }
     if (config.retryExpression !== undefined && config.retryExpression !== '') {
-      throw new ConfigError('retryExpression is not supported yet (use the retry middleware)', 'retryExpression');
+      try {
+        compileRetryExpression(config.retryExpression);
+      } catch (err) {
+        throw new ConfigError(`invalid expression: ${(err as Error).message}`, 'retryExpression');
+      }
     }
   },
 
   build(config: Config) {
     const maxRequest = config.maxRequestBodyBytes ?? 0;
     const maxResponse = config.maxResponseBodyBytes ?? 0;
-    const capture: ResponseModifier = (_status, _headers, ex) => captureResponse(ex, maxResponse);
+    const retryWhile: RetryPredicate | null = config.retryExpression ? compileRetryExpression(config.retryExpression) : null;
 
     const tooLarge = (ex: Exchange) => ex.respond(413, TOO_LARGE_BODY);
 
@@ -59,7 +69,8 @@ export const buffering = defineMiddleware({
         // The body now has a known length: sent with Content-Length instead of chunked (oxy's copyRequest).
         delete ex.headers['transfer-encoding'];
         if (body.length > 0 || ex.headers['content-length'] !== undefined) ex.headers['content-length'] = String(body.length);
-        ex.onResponseHead(capture);
+        if (retryWhile !== null) return serveWithReplays(ex, next, maxResponse, retryWhile);
+        ex.wrapResponse(new ResponseCapture(maxResponse, false).layer);
         return next(ex);
       };
       return (ex) => {

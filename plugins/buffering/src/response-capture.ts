@@ -1,115 +1,130 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { Exchange } from '@portico/sdk';
 
+type LayerFactory = Parameters<Exchange['wrapResponse']>[0];
+type Downstream = Parameters<LayerFactory>[0];
+
 /**
- * Holds a whole response back until it is complete, as oxy's buffer does: the head and the body written into
- * the client response are kept, then sent at once with their exact length — or, when the body grew past the
- * limit, replaced by Traefik's 500 (the client never sees part of an oversized response).
+ * Holds a whole response back until it is complete, as oxy's buffer does: the head and body that reach this
+ * response layer are kept, then sent at once with their exact length — or, when the body grew past the limit,
+ * replaced by Traefik's 500 (the client never sees part of an oversized response).
  *
- * Works on the one ServerResponse instance: while the response is captured, its writeHead/write/end/
- * flushHeaders resolve to capturing versions; the captured response is then replayed through the originals.
+ * With `hold`, a complete response waits for `release()` instead of going out at its end: the buffering
+ * middleware looks at it first (retryExpression) and may `reset()` it and replay the request.
  */
-interface Writable {
-  writeHead(status: number, headers?: OutgoingHttpHeaders): unknown;
-  write(chunk: unknown, ...rest: unknown[]): boolean;
-  end(...args: unknown[]): unknown;
-  flushHeaders(): void;
-}
 
 /** Go's http.StatusText(500), what oxy's error handler writes. */
 const OVERSIZED_BODY = Buffer.from('Internal Server Error');
-
-interface Capture {
-  head: { status: number; headers: OutgoingHttpHeaders } | null;
-  chunks: Buffer[];
-  size: number;
-  overflow: boolean;
-}
-
-function toBuffer(chunk: unknown, encoding: unknown): Buffer | null {
-  if (typeof chunk === 'string') return Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
-  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  return null;
-}
 
 /** Whether a response to `method` with `status` carries a body (RFC 9110; oxy's expectBody). */
 function bodyAllowed(method: string, status: number): boolean {
   return method !== 'HEAD' && !(status < 200 || status === 204 || status === 304);
 }
 
-/**
- * Starts capturing `ex`'s response; `max` bytes of body at most (0 = no limit). Call from a response-head
- * modifier: the head being written is the first thing captured.
- */
-export function captureResponse(ex: Exchange, max: number): void {
-  const response = ex.res;
-  const capture: Capture = { head: null, chunks: [], size: 0, overflow: false };
+export class ResponseCapture {
+  head: { status: number; headers: OutgoingHttpHeaders } | null = null;
+  /** True once the writer ended the response. */
+  complete = false;
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private overflow = false;
+  private down: Downstream | null = null;
+  private onSettled: (() => void) | null = null;
 
-  // The capturing methods live on a prototype inserted between the response and ServerResponse.prototype,
-  // not on the instance: another middleware that shadows these methods with own properties and later
-  // deletes them (contentType's sniffing) then falls through to the capture instead of bypassing it; and two
-  // buffering middlewares stack, each replaying into the next one's capture.
-  const proto = Object.getPrototypeOf(response) as object;
-  const layer = Object.create(proto) as Writable;
-  const append = (chunk: unknown, encoding: unknown) => {
-    if (capture.overflow) return;
-    const data = toBuffer(chunk, encoding);
-    if (data === null || data.length === 0) return;
-    capture.size += data.length;
-    if (max > 0 && capture.size > max) {
-      capture.overflow = true;
-      capture.chunks = [];
+  constructor(
+    private readonly max: number,
+    private hold: boolean,
+  ) {}
+
+  /** The layer to register with `ex.wrapResponse`. */
+  readonly layer: LayerFactory = (down) => {
+    this.down = down;
+    return {
+      head: (status, headers) => {
+        // A second head replaces the first answer (an upstream failing mid-body answered 502 instead): the
+        // body captured so far belonged to the abandoned answer.
+        this.reset();
+        this.head = { status, headers };
+      },
+      write: (chunk) => {
+        this.append(chunk);
+        return true;
+      },
+      flush: () => {},
+      end: () => {
+        this.complete = true;
+        this.settle();
+        if (!this.hold) this.release();
+      },
+      abort: () => {
+        this.reset();
+        this.settle();
+      },
+    };
+  };
+
+  /**
+   * Resolves once the response being written is complete (or abandoned). The writer's promise may settle
+   * before that: an inner layer (a compressor) still has bytes on their way here.
+   */
+  settled(): Promise<void> {
+    if (this.complete || this.head === null) return Promise.resolve();
+    return new Promise((resolve) => (this.onSettled = resolve));
+  }
+
+  private settle(): void {
+    const fn = this.onSettled;
+    this.onSettled = null;
+    fn?.();
+  }
+
+  /** Forgets what was captured (before a replay). */
+  reset(): void {
+    this.head = null;
+    this.chunks = [];
+    this.size = 0;
+    this.overflow = false;
+    this.complete = false;
+  }
+
+  /** Sends the response now if it is complete, otherwise as soon as it is. */
+  release(): void {
+    this.hold = false;
+    if (!this.complete || this.down === null) return;
+    const down = this.down;
+    const method = down.exchange.method;
+    if (this.overflow) {
+      down.head(500, { 'content-type': 'text/plain; charset=utf-8', 'content-length': OVERSIZED_BODY.length });
+      if (method !== 'HEAD') down.write(OVERSIZED_BODY);
+      down.end();
       return;
     }
-    capture.chunks.push(Buffer.from(data)); // a copy: the writer may reuse its buffer once write() returned
-  };
-
-  layer.writeHead = (status: number, headers: OutgoingHttpHeaders = {}) => {
-    // A second head replaces the first answer (an upstream failing mid-body answered 502 instead): the body
-    // captured so far belonged to the abandoned answer.
-    capture.chunks = [];
-    capture.size = 0;
-    capture.overflow = false;
-    capture.head = { status, headers };
-    response.statusCode = status;
-    return response;
-  };
-  layer.flushHeaders = () => {};
-  layer.write = (chunk: unknown, ...rest: unknown[]) => {
-    append(chunk, rest[0]);
-    const cb = rest.find((a) => typeof a === 'function') as (() => void) | undefined;
-    if (cb !== undefined) queueMicrotask(cb);
-    return true;
-  };
-  layer.end = (...args: unknown[]) => {
-    const cb = args.find((a) => typeof a === 'function') as (() => void) | undefined;
-    if (args.length > 0 && typeof args[0] !== 'function') append(args[0], args[1]);
-    Object.setPrototypeOf(response, proto);
-    release(ex, capture, response as unknown as Writable);
-    if (cb !== undefined) response.once('finish', cb);
-    return response;
-  };
-  Object.setPrototypeOf(response, layer);
-}
-
-/** Sends the captured response (or the 500 that replaces an oversized one) through the restored methods. */
-function release(ex: Exchange, capture: Capture, res: Writable): void {
-  if (capture.overflow) {
-    ex.status = 500;
-    ex.bytesWritten = OVERSIZED_BODY.length;
-    res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', 'content-length': OVERSIZED_BODY.length });
-    res.end(ex.method === 'HEAD' ? undefined : OVERSIZED_BODY);
-    return;
-  }
-  const body = capture.chunks.length === 1 ? capture.chunks[0] : Buffer.concat(capture.chunks, capture.size);
-  if (capture.head !== null) {
-    const { status, headers } = capture.head;
-    // The whole body is known now: send it with its length instead of chunked (oxy sets ContentLength too).
-    if (bodyAllowed(ex.method, status)) {
-      delete headers['transfer-encoding'];
-      headers['content-length'] = body.length;
+    const body = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.size);
+    this.chunks = [];
+    if (this.head !== null) {
+      const { status, headers } = this.head;
+      // The whole body is known now: send it with its length instead of chunked (oxy sets ContentLength too).
+      if (bodyAllowed(method, status)) {
+        for (const name of Object.keys(headers)) {
+          const lower = name.toLowerCase();
+          if (lower === 'transfer-encoding' || lower === 'content-length') delete headers[name];
+        }
+        headers['content-length'] = body.length;
+      }
+      down.head(status, headers);
     }
-    res.writeHead(status, headers);
+    if (body.length > 0) down.write(body);
+    down.end();
   }
-  res.end(body.length > 0 ? body : undefined);
+
+  private append(data: Buffer): void {
+    if (this.overflow || data.length === 0) return;
+    this.size += data.length;
+    if (this.max > 0 && this.size > this.max) {
+      this.overflow = true;
+      this.chunks = [];
+      return;
+    }
+    this.chunks.push(Buffer.from(data)); // a copy: a writer may reuse its buffer once write() returned
+  }
 }

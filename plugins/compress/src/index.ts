@@ -1,8 +1,8 @@
 import { ConfigError, defineMiddleware, s } from '@portico/sdk';
 import type { Handler, ResponseModifier } from '@portico/sdk';
-import { interceptBody } from './compressing-response.js';
+import { compressingLayer } from './compressing-layer.js';
 import { canEncode, KNOWN_ENCODINGS } from './encoders.js';
-import { addVaryAcceptEncoding, contentLength, headerString } from './headers.js';
+import { addVaryAcceptEncoding } from './headers.js';
 import { mediaTypeMatches, parseMediaType, type MediaType } from './media-type.js';
 import { encodingPolicy, getCompressionEncoding, gzhttpAcceptsGzip, type EncodingPolicy } from './negotiate.js';
 
@@ -67,29 +67,8 @@ function typeAllowed(prepared: Prepared, contentType: string): boolean {
   return !prepared.excludes.some((p) => mediaTypeMatches(p, mt));
 }
 
-/** Go's bodyAllowedForStatus: 1xx, 204 and 304 carry no body. */
-function bodyAllowed(status: number): boolean {
-  return !(status < 200 || status === 204 || status === 304);
-}
-
 /** gzip chosen but not explicitly accepted (see gzhttpAcceptsGzip): Traefik only adds Vary. */
 const varyOnly: ResponseModifier = (_status, headers) => addVaryAcceptEncoding(headers);
-
-function responseModifier(prepared: Prepared, encoding: string): ResponseModifier {
-  return (status, headers, ex) => {
-    addVaryAcceptEncoding(headers);
-    if (!bodyAllowed(status) || ex.method === 'HEAD') return;
-    if (headerString(headers, 'content-encoding') !== '') return;
-    if (!typeAllowed(prepared, headerString(headers, 'content-type'))) return;
-    const length = contentLength(headers);
-    if (length !== undefined && length < prepared.minSize) return;
-    if (length !== undefined) {
-      delete headers['content-length'];
-      headers['content-encoding'] = encoding;
-    }
-    interceptBody({ ex, encoding, minSize: prepared.minSize, streaming: length === undefined, decided: length !== undefined, sizeHint: length });
-  };
-}
 
 export const compress = defineMiddleware({
   type: 'compress',
@@ -121,8 +100,9 @@ export const compress = defineMiddleware({
       ctx.log.warn(`compress ${ctx.element}: none of the configured encodings is available in this Node.js version; responses are not compressed`);
       return (next: Handler): Handler => next;
     }
-    // One modifier per encoding, built once: the per-request path allocates nothing for negotiation.
-    const modifiers = new Map(policy.encodings.map((e) => [e, responseModifier(prepared, e)]));
+    // One layer factory per encoding, built once: the per-request path allocates nothing for negotiation.
+    const typeOk = (contentType: string) => typeAllowed(prepared, contentType);
+    const layers = new Map(policy.encodings.map((e) => [e, compressingLayer({ encoding: e, minSize: prepared.minSize, typeAllowed: typeOk })]));
     const chooseEncoding = (header: string | string[] | undefined): string | undefined => {
       if (header === undefined) return policy.useForMissingHeader ? policy.defaultEncoding : undefined;
       return getCompressionEncoding(typeof header === 'string' ? [header] : header, policy);
@@ -134,10 +114,11 @@ export const compress = defineMiddleware({
         if (requestType !== undefined && prepared.requestExcludes.has(parseMediaType(requestType)?.type ?? '')) return next(ex);
         const accept = ex.headers['accept-encoding'];
         const encoding = chooseEncoding(accept);
-        const modifier = modifiers.get(encoding ?? '');
-        if (modifier === undefined) return next(ex);
+        const layer = layers.get(encoding ?? '');
+        if (layer === undefined) return next(ex);
         const firstLine = Array.isArray(accept) ? accept[0] : accept;
-        ex.onResponseHead(encoding === 'gzip' && !gzhttpAcceptsGzip(firstLine) ? varyOnly : modifier);
+        if (encoding === 'gzip' && !gzhttpAcceptsGzip(firstLine)) ex.onResponseHead(varyOnly);
+        else ex.wrapResponse(layer);
         return next(ex);
       };
   },

@@ -1,6 +1,6 @@
 import { defineMiddleware, s } from '@portico/sdk';
-import type { Exchange, Handler, ResponseModifier } from '@portico/sdk';
-import { sniffOnFirstWrite } from './deferred-head.js';
+import type { Exchange, Handler } from '@portico/sdk';
+import { sniffingLayer } from './sniffing-layer.js';
 
 /**
  * contentType (Traefik pkg/middlewares/contenttype): Traefik v3 does not guess a missing response
@@ -19,24 +19,9 @@ const schema = s.object({
 /** Key in `ex.locals`: true when detection is on for this request (the last contentType middleware decides). */
 const LOCAL = 'contentType';
 
-function hasContentType(headers: Record<string, unknown>): boolean {
-  for (const name of Object.keys(headers)) if (name.toLowerCase() === 'content-type' && headers[name] !== undefined) return true;
-  return false;
-}
-
-/** Go's bodyAllowedForStatus: no body, so nothing to sniff, for 1xx, 204 and 304. */
-function bodyAllowed(status: number): boolean {
-  return !(status < 200 || status === 204 || status === 304);
-}
-
-const sniffIfUntyped: ResponseModifier = (status, headers, ex) => {
-  if (ex.locals?.[LOCAL] !== true || !bodyAllowed(status) || hasContentType(headers)) return;
-  sniffOnFirstWrite(ex.res);
-};
-
 function enable(ex: Exchange): void {
   const locals = (ex.locals ??= {});
-  if (locals[LOCAL] === undefined) ex.onResponseHead(sniffIfUntyped);
+  if (locals[LOCAL] === undefined) ex.wrapResponse(sniffingLayer);
   locals[LOCAL] = true;
 }
 

@@ -16,22 +16,30 @@ import redirectRegex from '@portico/plugin-redirect-regex';
 import ipAllowList from '@portico/plugin-ip-allow-list';
 import inFlightReq from '@portico/plugin-in-flight-req';
 import contentType from '@portico/plugin-content-type';
+import compress from '@portico/plugin-compress';
+import chain from '@portico/plugin-chain';
+import errors from '@portico/plugin-errors';
+import grpcWeb from '@portico/plugin-grpc-web';
+import forwardAuth from '@portico/plugin-forward-auth';
+import circuitBreaker from '@portico/plugin-circuit-breaker';
 
 /**
  * The standard set: the first-party plugins the `portico` command enables. They register through the same
  * hook a third-party plugin uses; nothing here is special to the kernel.
- *
- * `@portico/plugin-compress` is built and tested but not enabled here yet: combined with contentType on one
- * router the two response wrappers collide (a crash was reproduced); it waits for the kernel's layered
- * response-body API (issue #4).
  */
 export const standardPlugins: Plugin[] = [
   ...providerFile,
   ...addPrefix,
   ...basicAuth,
   ...buffering,
+  ...chain,
+  ...compress,
   ...contentType,
+  ...forwardAuth,
+  ...circuitBreaker,
   ...digestAuth,
+  ...errors,
+  ...grpcWeb,
   ...headers,
   ...inFlightReq,
   ...ipAllowList,
