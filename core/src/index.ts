@@ -1,6 +1,7 @@
 // Public surface of the kernel. Plugins should import @portico/sdk instead, which re-exports what they need.
 export { Exchange, statusText } from './http/exchange.js';
 export type { Handler, MiddlewareFactory, ResponseModifier } from './http/exchange.js';
+export type { ResponseLayer, ResponseLayerFactory, ResponseDownstream, ResponseSink } from './http/response-layer.js';
 export { UpstreamError } from './http/upstream-error.js';
 // The per-request pipeline of an entrypoint without its server (used by @portico/sdk/testing's inject()).
 export { answerFailure } from './http/answer-failure.js';

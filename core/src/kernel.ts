@@ -1,3 +1,5 @@
+import { layerErrorChannel } from './http/response-pipeline.js';
+import type { Exchange } from './http/exchange.js';
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { createHooks, type Hooks } from './hooks.js';
@@ -63,6 +65,11 @@ export class Portico {
   /** Applies run one at a time: the aggregator's and rebuild()'s. */
   private applying: Promise<void> = Promise.resolve();
   private stopAccessLog: (() => void) | undefined;
+  /** Logs response-layer failures (a plugin's body transform threw): the request failed, the proxy goes on. */
+  private readonly onLayerError = (msg: unknown): void => {
+    const { exchange, error } = msg as { exchange: Exchange; error: unknown };
+    this.log.error({ err: error, router: exchange.routerName, service: exchange.serviceName, path: exchange.path }, 'response layer failed');
+  };
 
   constructor(private readonly opts: KernelOptions) {
     this.hooks.registerPlugins.tap('options', (r) => opts.plugins?.(r));
@@ -198,6 +205,7 @@ export class Portico {
     const cfg = this.opts.config;
     this.hooks.staticConfigLoaded.call(cfg as unknown as Record<string, unknown>);
     if (cfg.accessLog) this.stopAccessLog = startAccessLog({ ...cfg.accessLog, filePath: cfg.accessLog.filePath || undefined });
+    layerErrorChannel.subscribe(this.onLayerError);
     const internal = this.internalRoutes();
     for (const [name, ep] of Object.entries(cfg.entryPoints)) {
       const { protocol } = parseListenAddress(ep.address);
@@ -275,6 +283,7 @@ export class Portico {
     await this.pools.closeAll();
     this.log.debug('pools closed');
     this.stopAccessLog?.();
+    layerErrorChannel.unsubscribe(this.onLayerError);
   }
 }
 
