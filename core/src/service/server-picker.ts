@@ -1,13 +1,10 @@
 import type { ServerSlot } from './server-set.js';
+import { smoothWeightedPicker } from './wrr.js';
 
 /** Picks the index of the server for the next request among the available ones; -1 when none is. */
 export type PickIndex = () => number;
 
-/**
- * Smooth weighted round robin (nginx's, as wrr.ts) over the servers that are available right now: a server
- * taken out by a health check is skipped and its share goes to the others; when it returns it rejoins the
- * rotation at once. O(n) per pick over the few servers of one service, and no allocation.
- */
+/** Smooth weighted round robin over the servers available right now (see wrr.ts). */
 export function wrrPicker(slots: ServerSlot[]): PickIndex {
   const n = slots.length;
   if (n === 0) return () => -1;
@@ -15,20 +12,7 @@ export function wrrPicker(slots: ServerSlot[]): PickIndex {
     const only = slots[0];
     return () => (only.available && only.weight > 0 ? 0 : -1);
   }
-  const current = new Float64Array(n);
-  return () => {
-    let best = -1;
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      const s = slots[i];
-      if (!s.available || s.weight <= 0) continue;
-      current[i] += s.weight;
-      total += s.weight;
-      if (best === -1 || current[i] > current[best]) best = i;
-    }
-    if (best !== -1) current[best] -= total;
-    return best;
-  };
+  return smoothWeightedPicker(n, (i) => slots[i].weight, (i) => slots[i].available);
 }
 
 /**

@@ -3,6 +3,7 @@ import { UpstreamError } from '../http/upstream-error.js';
 import type { WeightedConfig } from '../config/dynamic/schema.js';
 import { ALWAYS_HEALTHY } from './service-status.js';
 import { StatusCell } from './status-cell.js';
+import { smoothWeightedPicker } from './wrr.js';
 import { createStickyCookie } from './sticky-cookie.js';
 import { ServiceConfigError, type ChildService, type CompositeBuild } from './service-build.js';
 
@@ -48,7 +49,8 @@ export function buildWeighted(cfg: WeightedConfig, children: ChildService[], ser
       )
     : [];
 
-  const pick = smoothWrr(slots);
+  // Children that are down are skipped; the split is exact over a multiple of the total weight (see wrr.ts).
+  const pick = smoothWeightedPicker(slots.length, (i) => slots[i].weight, (i) => slots[i].up);
   const cookie = cfg.sticky?.cookie;
   // The cookie names the child as written in the configuration, as Traefik hashes it.
   const sticky = cookie !== undefined ? createStickyCookie(cookie, serviceName, cfg.services.map((s) => s.name)) : null;
@@ -77,25 +79,3 @@ export function buildWeighted(cfg: WeightedConfig, children: ChildService[], ser
   };
 }
 
-/**
- * Smooth weighted round robin (nginx's, as wrr.ts) over the children that are up right now: a child that goes
- * down is skipped and its share goes to the others. Deterministic, so a split over a multiple of the total
- * weight is exact. No allocation per pick.
- */
-function smoothWrr(slots: WeightedSlot[]): () => number {
-  const n = slots.length;
-  const current = new Float64Array(n);
-  return () => {
-    let best = -1;
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      const s = slots[i];
-      if (!s.up || s.weight <= 0) continue;
-      current[i] += s.weight;
-      total += s.weight;
-      if (best === -1 || current[i] > current[best]) best = i;
-    }
-    if (best !== -1) current[best] -= total;
-    return best;
-  };
-}

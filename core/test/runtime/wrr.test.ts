@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { weightedRoundRobin } from '../../src/service/wrr.js';
+import { smoothWeightedPicker } from '../../src/service/wrr.js';
 
 test('weighted round robin', () => {
   const cases = [
@@ -10,11 +10,16 @@ test('weighted round robin', () => {
     { desc: 'single server', items: ['a'], weights: [1], picks: 3, want: 'aaa' },
     { desc: 'all weights 0: nothing', items: ['a', 'b'], weights: [0, 0], picks: 2, want: '' },
     { desc: 'no servers: nothing', items: [], weights: [], picks: 2, want: '' },
+    { desc: 'an unusable candidate is skipped, its share goes to the others', items: ['a', 'b', 'c'], weights: [1, 5, 1], picks: 4, want: 'acac', down: [1] },
   ];
   for (const c of cases) {
-    const pick = weightedRoundRobin(c.items, c.weights);
+    const down = new Set((c as { down?: number[] }).down ?? []);
+    const pick = smoothWeightedPicker(c.items.length, (i) => c.weights[i], (i) => !down.has(i));
     let got = '';
-    for (let i = 0; i < c.picks; i++) got += pick() ?? '';
+    for (let i = 0; i < c.picks; i++) {
+      const k = pick();
+      got += k === -1 ? '' : c.items[k];
+    }
     assert.equal(got, c.want, c.desc);
   }
 });
