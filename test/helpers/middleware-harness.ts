@@ -8,12 +8,14 @@
  * with Go's status text, anything else a 500 (and is kept in `harness.errors` so tests can assert there was none).
  */
 import http from 'node:http';
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, Exchange, UpstreamError, decode, statusText } from '@portico/sdk';
 import type { ElementContext, Handler, MiddlewareFactory, MiddlewarePlugin, Plugin } from '@portico/sdk';
-import { percentDecode } from './middleware-cases.js';
+import { checkExpectations, loadMiddlewareCases, percentDecode, type MiddlewareCase } from './middleware-cases.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -307,3 +309,40 @@ function readBody(ex: Exchange): Promise<Buffer> {
 
 // Conformance-case helpers live in their own file; re-exported so plugin tests import one module.
 export * from './middleware-cases.js';
+
+// ---------------------------------------------------------------------------------------------------------
+// Traefik's middlewares.json cases for one middleware, over real sockets
+
+/**
+ * Registers one test per case of `type` in the conformance sample: a config error where Traefik expects one,
+ * otherwise the case's request through `plugin` and every expectation checked. `skipReason` returns why a
+ * case cannot run here (printed as the skip reason), or undefined.
+ */
+export function describeConformance(
+  type: string,
+  plugin: MiddlewarePlugin,
+  skipReason: (c: MiddlewareCase) => string | undefined = () => undefined,
+): void {
+  describe(`${type} conformance (middlewares.json)`, () => {
+    const cases = loadMiddlewareCases(type);
+    let passed = 0;
+    let skipped = 0;
+    after(() => console.log(`${type} conformance: ${passed}/${cases.length} cases passed${skipped > 0 ? `, ${skipped} skipped` : ''}`));
+    for (const c of cases) {
+      const reason = skipReason(c);
+      if (reason !== undefined) skipped++;
+      test(`${c.id} ${c.desc}`, { skip: reason }, async () => {
+        if (c.expect.configError === true) {
+          assert.ok(await configErrorOf(plugin, c.config));
+        } else {
+          const req = c.request;
+          assert.ok(req !== null);
+          const path = req.path + (req.query !== undefined ? `?${req.query}` : '');
+          const { res, calls } = await runOnce(plugin, c.config, { method: req.method, path, headers: { host: req.host ?? 'localhost' } });
+          assert.deepEqual(checkExpectations(assert, c, res, calls), []);
+        }
+        passed++;
+      });
+    }
+  });
+}

@@ -1,42 +1,16 @@
-import { test, describe, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import plugins, { addPrefixTo } from '../src/index.js';
 import { escapePath, pathUnescape, validEncodedPath, wirePath } from '@portico/sdk';
 import { runCases } from '@portico/sdk/testing';
 import {
-  checkExpectations,
-  configErrorOf,
+  describeConformance,
   findPlugin,
-  loadMiddlewareCases,
-  runOnce,
-  type TestRequest,
 } from '../../../test/helpers/middleware-harness.js';
 
 const plugin = findPlugin(plugins, 'addPrefix');
 
-async function run(config: Record<string, unknown>, request: TestRequest) {
-  const { res, calls } = await runOnce(plugin, config, request);
-  return { res, calls };
-}
-
-describe('addPrefix conformance (middlewares.json)', () => {
-  const cases = loadMiddlewareCases('addPrefix');
-  let passed = 0;
-  after(() => console.log(`addPrefix conformance: ${passed}/${cases.length} cases passed`));
-  for (const c of cases) {
-    test(`${c.id} ${c.desc}`, async () => {
-      if (c.expect.configError === true) {
-        assert.ok(await configErrorOf(plugin, c.config));
-      } else {
-        assert.ok(c.request !== null);
-        const path = c.request.path + (c.request.query !== undefined ? `?${c.request.query}` : '');
-        const { res, calls } = await run(c.config, { method: c.request.method, path, headers: { host: c.request.host ?? 'localhost' } });
-        assert.deepEqual(checkExpectations(assert, c, res, calls), []);
-      }
-      passed++;
-    });
-  }
-});
+describeConformance('addPrefix', plugin);
 
 // The path table and the configuration errors live in cases.yaml.
 runCases(new URL('./cases.yaml', import.meta.url), plugins);

@@ -1,12 +1,11 @@
-import { test, describe, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import plugins from '../src/index.js';
 import { compileGoReplacer, goSubexpNames } from '@portico/sdk';
 import {
-  checkExpectations,
   configErrorOf,
+  describeConformance,
   findPlugin,
-  loadMiddlewareCases,
   runOnce,
   type TestRequest,
 } from '../../../test/helpers/middleware-harness.js';
@@ -18,24 +17,7 @@ async function run(config: Record<string, unknown>, request: TestRequest) {
   return { res, calls };
 }
 
-describe('replacePathRegex conformance (middlewares.json)', () => {
-  const cases = loadMiddlewareCases('replacePathRegex');
-  let passed = 0;
-  after(() => console.log(`replacePathRegex conformance: ${passed}/${cases.length} cases passed`));
-  for (const c of cases) {
-    test(`${c.id} ${c.desc}`, async () => {
-      if (c.expect.configError === true) {
-        assert.ok(await configErrorOf(plugin, c.config));
-      } else {
-        assert.ok(c.request !== null);
-        const path = c.request.path + (c.request.query !== undefined ? `?${c.request.query}` : '');
-        const { res, calls } = await run(c.config, { method: c.request.method, path, headers: { host: c.request.host ?? 'localhost' } });
-        assert.deepEqual(checkExpectations(assert, c, res, calls), []);
-      }
-      passed++;
-    });
-  }
-});
+describeConformance('replacePathRegex', plugin);
 
 describe('replacePathRegex', () => {
   const cases: Array<{ desc: string; regex: string; replacement: string; path: string; upstream: string; replaced?: string }> = [

@@ -1,11 +1,10 @@
-import { test, describe, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import plugins from '../src/index.js';
 import { createInjector, runCases } from '@portico/sdk/testing';
 import {
-  checkExpectations,
+  describeConformance,
   findPlugin,
-  loadMiddlewareCases,
   runOnce,
   type TestRequest,
 } from '../../../test/helpers/middleware-harness.js';
@@ -17,20 +16,7 @@ async function run(config: Record<string, unknown>, request: TestRequest) {
   return { res, calls, warnings: ctx.warnings };
 }
 
-describe('replacePath conformance (middlewares.json)', () => {
-  const cases = loadMiddlewareCases('replacePath');
-  let passed = 0;
-  after(() => console.log(`replacePath conformance: ${passed}/${cases.length} cases passed`));
-  for (const c of cases) {
-    test(`${c.id} ${c.desc}`, async () => {
-      assert.ok(c.request !== null);
-      const path = c.request.path + (c.request.query !== undefined ? `?${c.request.query}` : '');
-      const { res, calls } = await run(c.config, { method: c.request.method, path, headers: { host: c.request.host ?? 'localhost' } });
-      assert.deepEqual(checkExpectations(assert, c, res, calls), []);
-      passed++;
-    });
-  }
-});
+describeConformance('replacePath', plugin);
 
 // The path table, the per-request error and the configuration errors live in cases.yaml.
 runCases(new URL('./cases.yaml', import.meta.url), plugins);

@@ -3,10 +3,9 @@ import assert from 'node:assert/strict';
 import plugins from '../src/index.js';
 import { isCleanPath } from '@portico/sdk';
 import {
-  checkExpectations,
   configErrorOf,
+  describeConformance,
   findPlugin,
-  loadMiddlewareCases,
   runOnce,
   type TestRequest,
 } from '../../../test/helpers/middleware-harness.js';
@@ -18,28 +17,8 @@ async function run(config: Record<string, unknown>, request: TestRequest) {
   return { res, calls };
 }
 
-describe('stripPrefixRegex conformance (middlewares.json)', () => {
-  const cases = loadMiddlewareCases('stripPrefixRegex');
-  let passed = 0;
-  let skipped = 0;
-  after(() => console.log(`stripPrefixRegex conformance: ${passed}/${cases.length} cases passed, ${skipped} skipped`));
-  for (const c of cases) {
-    // A request-target the Go test sent but Node cannot.
-    const reason = (c.request?.path?.includes(' ') ? 'literal space in the request-target: Node\'s HTTP client refuses to send it (ERR_UNESCAPED_CHARACTERS) and its server parser rejects it; the %20 form is the next case' : undefined);
-    test(`${c.id} ${c.desc}`, { skip: reason }, async () => {
-      if (c.expect.configError === true) {
-        assert.ok(await configErrorOf(plugin, c.config));
-      } else {
-        assert.ok(c.request !== null);
-        const path = c.request.path + (c.request.query !== undefined ? `?${c.request.query}` : '');
-        const { res, calls } = await run(c.config, { method: c.request.method, path, headers: { host: c.request.host ?? 'localhost' } });
-        assert.deepEqual(checkExpectations(assert, c, res, calls), []);
-      }
-      passed++;
-    });
-    if (reason !== undefined) skipped++;
-  }
-});
+// A request-target the Go test sent but Node cannot.
+describeConformance('stripPrefixRegex', plugin, (c) => (c.request?.path?.includes(' ') ? 'literal space in the request-target: Node\'s HTTP client refuses to send it (ERR_UNESCAPED_CHARACTERS) and its server parser rejects it; the %20 form is the next case' : undefined));
 
 describe('stripPrefixRegex', () => {
   const cases: Array<{ desc: string; regex: string[]; path: string; upstream?: string; prefix?: string | string[] | null; status?: number }> = [

@@ -1,12 +1,11 @@
-import { test, describe, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import plugins from '../src/index.js';
 import { decodePathBytes, encodedPrefixLen, isCleanPath, prefixBytes } from '@portico/sdk';
 import { runCases } from '@portico/sdk/testing';
 import {
-  checkExpectations,
+  describeConformance,
   findPlugin,
-  loadMiddlewareCases,
   runOnce,
   type TestRequest,
 } from '../../../test/helpers/middleware-harness.js';
@@ -18,20 +17,7 @@ async function run(config: Record<string, unknown>, request: TestRequest) {
   return { res, calls, warnings: ctx.warnings };
 }
 
-describe('stripPrefix conformance (middlewares.json)', () => {
-  const cases = loadMiddlewareCases('stripPrefix');
-  let passed = 0;
-  after(() => console.log(`stripPrefix conformance: ${passed}/${cases.length} cases passed`));
-  for (const c of cases) {
-    test(`${c.id} ${c.desc}`, async () => {
-      assert.ok(c.request !== null);
-      const path = c.request.path + (c.request.query !== undefined ? `?${c.request.query}` : '');
-      const { res, calls } = await run(c.config, { method: c.request.method, path, headers: { host: c.request.host ?? 'localhost' } });
-      assert.deepEqual(checkExpectations(assert, c, res, calls), []);
-      passed++;
-    });
-  }
-});
+describeConformance('stripPrefix', plugin);
 
 // The Traefik strip_prefix_test.go table and more live in cases.yaml.
 runCases(new URL('./cases.yaml', import.meta.url), plugins);
